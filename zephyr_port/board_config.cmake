@@ -1,0 +1,34 @@
+# Include BEFORE find_package(Zephyr): picks the port's prj.conf and this
+# repository's per-board fragments (boards/<board>.conf and .overlay).
+# An application (the port itself, a sample, a test) may set
+# UEVENT_APP_CONF_FILES beforehand to add its own fragments.
+
+get_filename_component(UEVENT_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
+set(UEVENT_PORT_DIR ${UEVENT_ROOT}/zephyr_port)
+
+if(NOT BOARD AND DEFINED ENV{BOARD})
+    set(BOARD $ENV{BOARD})
+endif()
+if(NOT BOARD)
+    message(FATAL_ERROR "uevent: no board given. Build with `west build -b <board> zephyr_port` "
+        "(for example -b qemu_cortex_m3); see README.md for the supported boards.")
+endif()
+
+set(CONF_FILE ${UEVENT_PORT_DIR}/prj.conf ${UEVENT_APP_CONF_FILES})
+if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.conf)
+    list(APPEND CONF_FILE ${UEVENT_ROOT}/boards/${BOARD}.conf)
+endif()
+if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.overlay)
+    list(APPEND DTC_OVERLAY_FILE ${UEVENT_ROOT}/boards/${BOARD}.overlay)
+endif()
+foreach(extra ${UEVENT_APP_OVERLAYS})
+    list(APPEND DTC_OVERLAY_FILE ${extra})
+endforeach()
+
+
+# not driven by west (CI with explicit ZEPHYR_MODULES), add it unless given.
+if(NOT "${ZEPHYR_EXTRA_MODULES}" MATCHES "${UEVENT_ROOT}")
+    if(NOT "$ENV{ZEPHYR_MODULES}" MATCHES "${UEVENT_ROOT}" AND NOT "${ZEPHYR_MODULES}" MATCHES "${UEVENT_ROOT}")
+        list(APPEND ZEPHYR_EXTRA_MODULES ${UEVENT_ROOT})
+    endif()
+endif()

@@ -1,0 +1,14 @@
+// REPL console on the zephyr,console UART (see console_uart.c).
+#ifndef UEVENT_PORT_CONSOLE_UART_H
+#define UEVENT_PORT_CONSOLE_UART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+int console_uart_init(void);
+bool console_uart_rx_any(void);
+uint32_t console_uart_rx_dropped(void);
+// uevent source behind sys.stdin: READ while input is buffered.
+struct uevent_source *console_uart_source(void);
+
+#endif // UEVENT_PORT_CONSOLE_UART_H

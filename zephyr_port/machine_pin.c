@@ -1,0 +1,330 @@
+/*
+ * machine.Pin on Zephyr GPIO.
+ *
+ * A pin is named by a devicetree node label ("led0", "sw0": from the board's
+ * generated pin table) or by (controller, number), where the controller is
+ * a node label ("gpio0") or a Zephyr device name. There is one object per
+ * pin, so identity (`is`) holds and uevent registrations stay unique.
+ *
+ * Edges interrupt through a Zephyr GPIO callback, which calls the Python
+ * handler (hard: in the callback; soft: scheduled) and raises EVENT on the
+ * pin's uevent source. Nothing is polled.
+ */
+#include <string.h>
+
+#include <zephyr/drivers/gpio.h>
+
+#include "py/mphal.h"
+#include "py/runtime.h"
+#include "modmachine_port.h"
+#include "machine_pin.h"
+#include "port_irq.h"
+#include "uevent/uevent_board.h"
+
+#define PIN_MODE_IN         (0)
+#define PIN_MODE_OUT        (1)
+#define PIN_MODE_OPEN_DRAIN (2)
+#define PIN_PULL_UP         (1)
+#define PIN_PULL_DOWN       (2)
+#define PIN_IRQ_RISING      (1)
+#define PIN_IRQ_FALLING     (2)
+
+// Python trigger bits to Zephyr edge flags (physical levels, not logical).
+gpio_flags_t machine_pin_trigger_to_flags(mp_int_t trigger) {
+    if (trigger & ~(PIN_IRQ_RISING | PIN_IRQ_FALLING)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("trigger must be IRQ_RISING, IRQ_FALLING or both"));
+    }
+    if (trigger == 0) {
+        return 0;
+    }
+    return GPIO_INT_ENABLE | GPIO_INT_EDGE
+           | ((trigger & PIN_IRQ_RISING) ? GPIO_INT_HIGH_1 : 0)
+           | ((trigger & PIN_IRQ_FALLING) ? GPIO_INT_LOW_0 : 0);
+}
+
+MP_REGISTER_ROOT_POINTER(struct _machine_pin_obj_t *machine_pin_list);
+
+static void machine_pin_isr(const struct device *port, struct gpio_callback *cb, gpio_port_pins_t pins) {
+    machine_pin_obj_t *self = CONTAINER_OF(cb, machine_pin_obj_t, callback);
+    (void)port;
+    (void)pins;
+    uevent_source_raise(&self->source, UEVENT_EVENT);
+    if (self->irq_handler != mp_const_none) {
+        if (self->irq_hard) {
+            port_call_hard_irq(self->irq_handler, MP_OBJ_FROM_PTR(self));
+        } else {
+            mp_sched_schedule(self->irq_handler, MP_OBJ_FROM_PTR(self));
+        }
+    }
+}
+
+static const struct device *pin_controller_from_obj(mp_obj_t name_in) {
+    const char *name = mp_obj_str_get_str(name_in);
+    const struct device *dev = uevent_board_gpio_controller(mp_obj_str_get_qstr(name_in));
+    if (dev == NULL) {
+        dev = device_get_binding(name);
+    }
+    if (dev == NULL) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown GPIO controller '%s'"), name);
+    }
+    if (!device_is_ready(dev)) {
+        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("GPIO controller '%s' not ready"), name);
+    }
+    return dev;
+}
+
+machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
+    const struct device *port;
+    gpio_pin_t pin;
+    gpio_dt_flags_t dt_flags = 0;
+    if (mp_obj_is_str(id)) {
+        const struct gpio_dt_spec *spec = uevent_board_named_pin(mp_obj_str_get_qstr(id));
+        if (spec == NULL) {
+            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown pin '%s'"), mp_obj_str_get_str(id));
+        }
+        if (spec->port == NULL || !device_is_ready(spec->port)) {
+            mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("pin '%s': GPIO controller not ready"), mp_obj_str_get_str(id));
+        }
+        port = spec->port;
+        pin = spec->pin;
+        dt_flags = spec->dt_flags;
+    } else if (mp_obj_is_type(id, &mp_type_tuple) || mp_obj_is_type(id, &mp_type_list)) {
+        mp_obj_t *items;
+        mp_obj_get_array_fixed_n(id, 2, &items);
+        port = pin_controller_from_obj(items[0]);
+        mp_int_t n = mp_obj_get_int(items[1]);
+        if (n < 0 || n >= GPIO_MAX_PINS_PER_PORT) {
+            mp_raise_ValueError(MP_ERROR_TEXT("pin number out of range"));
+        }
+        pin = (gpio_pin_t)n;
+    } else if (mp_obj_is_type(id, &machine_pin_type)) {
+        return MP_OBJ_TO_PTR(id);
+    } else {
+        mp_raise_TypeError(MP_ERROR_TEXT("pin id must be a name or (controller, number)"));
+    }
+
+    for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
+        if (p->port == port && p->pin == pin) {
+            return p;
+        }
+    }
+    machine_pin_obj_t *self = mp_obj_malloc(machine_pin_obj_t, &machine_pin_type);
+    self->port = port;
+    self->pin = pin;
+    self->dt_flags = dt_flags;
+    self->irq_handler = mp_const_none;
+    self->irq_trigger = 0;
+    self->irq_hard = false;
+    self->callback_added = false;
+    uevent_source_init(&self->source);
+    gpio_init_callback(&self->callback, machine_pin_isr, BIT(pin));
+    self->next = MP_STATE_PORT(machine_pin_list);
+    MP_STATE_PORT(machine_pin_list) = self;
+    return self;
+}
+
+void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger) {
+    if (trigger == 0) {
+        gpio_pin_interrupt_configure(self->port, self->pin, GPIO_INT_DISABLE);
+        self->irq_trigger = 0;
+        return;
+    }
+    if (!self->callback_added) {
+        int ret = gpio_add_callback(self->port, &self->callback);
+        if (ret != 0) {
+            mp_raise_OSError(-ret);
+        }
+        self->callback_added = true;
+    }
+    // Edges are physical levels (raw), so IRQ_RISING means a 0 -> 1 pin change.
+    int ret = gpio_pin_interrupt_configure(self->port, self->pin, trigger);
+    if (ret == -ENOTSUP || ret == -ENOSYS) {
+        mp_raise_ValueError(MP_ERROR_TEXT("pin has no interrupt for these edges"));
+    } else if (ret != 0) {
+        mp_raise_OSError(-ret);
+    }
+    self->irq_trigger = trigger;
+}
+
+static void machine_pin_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_printf(print, "Pin((\"%s\", %u))", self->port->name, self->pin);
+}
+
+static mp_obj_t machine_pin_obj_init_helper(machine_pin_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_mode, ARG_pull, ARG_value };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_mode, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_pull, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_value, MP_ARG_KW_ONLY | MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+
+    if (args[ARG_mode].u_obj == mp_const_none) {
+        return mp_const_none;
+    }
+    gpio_flags_t flags;
+    mp_int_t mode = mp_obj_get_int(args[ARG_mode].u_obj);
+    if (mode == PIN_MODE_IN) {
+        flags = GPIO_INPUT;
+    } else if (mode == PIN_MODE_OUT) {
+        flags = GPIO_OUTPUT;
+    } else if (mode == PIN_MODE_OPEN_DRAIN) {
+        flags = GPIO_OUTPUT | GPIO_OPEN_DRAIN;
+    } else {
+        mp_raise_ValueError(MP_ERROR_TEXT("invalid pin mode"));
+    }
+    if (args[ARG_pull].u_obj != mp_const_none) {
+        mp_int_t pull = mp_obj_get_int(args[ARG_pull].u_obj);
+        if (pull == PIN_PULL_UP) {
+            flags |= GPIO_PULL_UP;
+        } else if (pull == PIN_PULL_DOWN) {
+            flags |= GPIO_PULL_DOWN;
+        } else if (pull != 0) {
+            mp_raise_ValueError(MP_ERROR_TEXT("invalid pull"));
+        }
+    } else {
+        // Named pins keep the pulls their devicetree node gives them.
+        flags |= self->dt_flags & (GPIO_PULL_UP | GPIO_PULL_DOWN);
+    }
+    if (mode != PIN_MODE_IN && args[ARG_value].u_obj != mp_const_none) {
+        flags |= mp_obj_is_true(args[ARG_value].u_obj) ? GPIO_OUTPUT_INIT_HIGH : GPIO_OUTPUT_INIT_LOW;
+    }
+    // Outputs stay readable where the driver allows it.
+    int ret = gpio_pin_configure(self->port, self->pin, mode == PIN_MODE_IN ? flags : (flags | GPIO_INPUT));
+    if (ret == -ENOTSUP && mode != PIN_MODE_IN) {
+        ret = gpio_pin_configure(self->port, self->pin, flags);
+    }
+    if (ret == -ENOTSUP) {
+        mp_raise_ValueError(MP_ERROR_TEXT("pin configuration not supported"));
+    } else if (ret != 0) {
+        mp_raise_OSError(-ret);
+    }
+    return mp_const_none;
+}
+
+mp_obj_t mp_pin_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, MP_OBJ_FUN_ARGS_MAX, true);
+    machine_pin_obj_t *self = machine_pin_find(args[0]);
+    if (n_args > 1 || n_kw > 0) {
+        mp_map_t kw_args;
+        mp_map_init_fixed_table(&kw_args, n_kw, args + n_args);
+        machine_pin_obj_init_helper(self, n_args - 1, args + 1, &kw_args);
+    }
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t machine_pin_call(mp_obj_t self_in, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 1, false);
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (n_args == 0) {
+        int v = gpio_pin_get_raw(self->port, self->pin);
+        if (v < 0) {
+            mp_raise_OSError(-v);
+        }
+        return MP_OBJ_NEW_SMALL_INT(v);
+    }
+    int ret = gpio_pin_set_raw(self->port, self->pin, mp_obj_is_true(args[0]));
+    if (ret != 0) {
+        mp_raise_OSError(-ret);
+    }
+    return mp_const_none;
+}
+
+static mp_obj_t machine_pin_obj_init(size_t n_args, const mp_obj_t *args, mp_map_t *kw_args) {
+    return machine_pin_obj_init_helper(MP_OBJ_TO_PTR(args[0]), n_args - 1, args + 1, kw_args);
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(machine_pin_init_obj, 1, machine_pin_obj_init);
+
+static mp_obj_t machine_pin_value(size_t n_args, const mp_obj_t *args) {
+    return machine_pin_call(args[0], n_args - 1, 0, args + 1);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(machine_pin_value_obj, 1, 2, machine_pin_value);
+
+static mp_obj_t machine_pin_on(mp_obj_t self_in) {
+    mp_obj_t one = MP_OBJ_NEW_SMALL_INT(1);
+    return machine_pin_call(self_in, 1, 0, &one);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_pin_on_obj, machine_pin_on);
+
+static mp_obj_t machine_pin_off(mp_obj_t self_in) {
+    mp_obj_t zero = MP_OBJ_NEW_SMALL_INT(0);
+    return machine_pin_call(self_in, 1, 0, &zero);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_pin_off_obj, machine_pin_off);
+
+static mp_obj_t machine_pin_toggle(mp_obj_t self_in) {
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    int ret = gpio_pin_toggle(self->port, self->pin);
+    if (ret != 0) {
+        mp_raise_OSError(-ret);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_pin_toggle_obj, machine_pin_toggle);
+
+// pin.irq(handler=None, trigger=IRQ_RISING|IRQ_FALLING, hard=False)
+static mp_obj_t machine_pin_irq(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_handler, ARG_trigger, ARG_hard };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_handler, MP_ARG_OBJ, {.u_rom_obj = MP_ROM_NONE} },
+        { MP_QSTR_trigger, MP_ARG_INT, {.u_int = PIN_IRQ_RISING | PIN_IRQ_FALLING} },
+        { MP_QSTR_hard, MP_ARG_BOOL, {.u_bool = false} },
+    };
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(pos_args[0]);
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+
+    gpio_flags_t trigger = machine_pin_trigger_to_flags(args[ARG_trigger].u_int);
+    if (args[ARG_handler].u_obj != mp_const_none && !mp_obj_is_callable(args[ARG_handler].u_obj)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("handler must be callable or None"));
+    }
+    // Detach the old handler before changing edges so no ISR sees a mix.
+    unsigned int key = irq_lock();
+    self->irq_handler = args[ARG_handler].u_obj;
+    self->irq_hard = args[ARG_hard].u_bool;
+    irq_unlock(key);
+    machine_pin_set_irq(self, trigger);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(machine_pin_irq_obj, 1, machine_pin_irq);
+
+void machine_pin_deinit_all(void) {
+    for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
+        if (p->callback_added) {
+            gpio_pin_interrupt_configure(p->port, p->pin, GPIO_INT_DISABLE);
+            gpio_remove_callback(p->port, &p->callback);
+            p->callback_added = false;
+        }
+    }
+    MP_STATE_PORT(machine_pin_list) = NULL;
+}
+
+static const mp_rom_map_elem_t machine_pin_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_init), MP_ROM_PTR(&machine_pin_init_obj) },
+    { MP_ROM_QSTR(MP_QSTR_value), MP_ROM_PTR(&machine_pin_value_obj) },
+    { MP_ROM_QSTR(MP_QSTR_on), MP_ROM_PTR(&machine_pin_on_obj) },
+    { MP_ROM_QSTR(MP_QSTR_off), MP_ROM_PTR(&machine_pin_off_obj) },
+    { MP_ROM_QSTR(MP_QSTR_toggle), MP_ROM_PTR(&machine_pin_toggle_obj) },
+    { MP_ROM_QSTR(MP_QSTR_irq), MP_ROM_PTR(&machine_pin_irq_obj) },
+
+    { MP_ROM_QSTR(MP_QSTR_IN), MP_ROM_INT(PIN_MODE_IN) },
+    { MP_ROM_QSTR(MP_QSTR_OUT), MP_ROM_INT(PIN_MODE_OUT) },
+    { MP_ROM_QSTR(MP_QSTR_OPEN_DRAIN), MP_ROM_INT(PIN_MODE_OPEN_DRAIN) },
+    { MP_ROM_QSTR(MP_QSTR_PULL_UP), MP_ROM_INT(PIN_PULL_UP) },
+    { MP_ROM_QSTR(MP_QSTR_PULL_DOWN), MP_ROM_INT(PIN_PULL_DOWN) },
+    { MP_ROM_QSTR(MP_QSTR_IRQ_RISING), MP_ROM_INT(PIN_IRQ_RISING) },
+    { MP_ROM_QSTR(MP_QSTR_IRQ_FALLING), MP_ROM_INT(PIN_IRQ_FALLING) },
+};
+static MP_DEFINE_CONST_DICT(machine_pin_locals_dict, machine_pin_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    machine_pin_type,
+    MP_QSTR_Pin,
+    MP_TYPE_FLAG_NONE,
+    make_new, mp_pin_make_new,
+    print, machine_pin_print,
+    call, machine_pin_call,
+    locals_dict, &machine_pin_locals_dict
+    );

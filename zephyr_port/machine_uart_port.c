@@ -1,0 +1,219 @@
+/*
+ * Port part of machine.UART (included by extmod/machine_uart.c).
+ *
+ * UART(id, baudrate=..., timeout=ms, rxbuf=n): id is a devicetree node label
+ * from the board table ("uart1") or a Zephyr device name. RX is interrupt
+ * driven into a ring buffer; TX uses polled output, so the UART can always
+ * take bytes. Each RX interrupt raises READ on the UART's uevent source;
+ * line errors raise EVENT (and READ, as errors make a stream readable).
+ */
+#include <zephyr/device.h>
+#include <zephyr/drivers/uart.h>
+#include <zephyr/kernel.h>
+
+#include "py/mperrno.h"
+#include "py/mphal.h"
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "machine_uart_port.h"
+#include "uevent/uevent_board.h"
+#include "uevent/uevent_source.h"
+
+#define MICROPY_PY_MACHINE_UART_CLASS_CONSTANTS
+
+MP_REGISTER_ROOT_POINTER(struct _machine_uart_obj_t *machine_uart_list);
+
+static void uart_rx_isr(const struct device *dev, void *user_data) {
+    machine_uart_obj_t *self = user_data;
+    uint16_t events = 0;
+    while (uart_irq_update(dev) && uart_irq_rx_ready(dev)) {
+        uint8_t c;
+        if (uart_fifo_read(dev, &c, 1) != 1) {
+            break;
+        }
+        uint32_t next = (self->rx_head + 1) % self->rx_size;
+        if (next == self->rx_tail) {
+            self->rx_overruns++;
+            events |= UEVENT_EVENT;
+            continue;
+        }
+        self->rx_buf[self->rx_head] = c;
+        self->rx_head = next;
+        events |= UEVENT_READ;
+    }
+    int err = uart_err_check(dev);
+    if (err > 0) {
+        self->line_errors++;
+        events |= UEVENT_EVENT | UEVENT_READ;
+    }
+    if (events) {
+        uevent_source_raise(&self->source, events);
+    }
+}
+
+static mp_int_t uart_rx_count(machine_uart_obj_t *self) {
+    return (self->rx_head + self->rx_size - self->rx_tail) % self->rx_size;
+}
+
+static void mp_machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    struct uart_config config = {0};
+    uart_config_get(self->dev, &config);
+    mp_printf(print, "UART(\"%s\", baudrate=%u, timeout=%u, rxbuf=%u)",
+        self->dev->name, config.baudrate, (unsigned)self->timeout_ms, (unsigned)self->rx_size - 1);
+}
+
+static void mp_machine_uart_init_helper(machine_uart_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    enum { ARG_baudrate, ARG_timeout };
+    static const mp_arg_t allowed_args[] = {
+        { MP_QSTR_baudrate, MP_ARG_INT, {.u_int = 0} },
+        { MP_QSTR_timeout, MP_ARG_KW_ONLY | MP_ARG_INT, {.u_int = -1} },
+    };
+    mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
+    mp_arg_parse_all(n_args, pos_args, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
+    if (args[ARG_baudrate].u_int > 0) {
+        struct uart_config config;
+        int ret = uart_config_get(self->dev, &config);
+        if (ret == 0) {
+            config.baudrate = args[ARG_baudrate].u_int;
+            ret = uart_configure(self->dev, &config);
+        }
+        if (ret != 0 && ret != -ENOSYS) {
+            mp_raise_OSError(-ret);
+        }
+    }
+    if (args[ARG_timeout].u_int >= 0) {
+        self->timeout_ms = args[ARG_timeout].u_int;
+    }
+}
+
+static const struct device *uart_device_from_obj(mp_obj_t id) {
+    const char *name = mp_obj_str_get_str(id);
+    const struct device *dev = uevent_board_uart(mp_obj_str_get_qstr(id));
+    if (dev == NULL) {
+        dev = device_get_binding(name);
+    }
+    if (dev == NULL) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown UART '%s'"), name);
+    }
+    if (!device_is_ready(dev)) {
+        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("UART '%s' not ready"), name);
+    }
+    if (dev == DEVICE_DT_GET(DT_CHOSEN(zephyr_console))) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("UART '%s' is the REPL console: use sys.stdin"), name);
+    }
+    return dev;
+}
+
+static mp_obj_t mp_machine_uart_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, MP_OBJ_FUN_ARGS_MAX, true);
+    if (!mp_obj_is_str(args[0])) {
+        mp_raise_TypeError(MP_ERROR_TEXT("UART id must be a node label or device name"));
+    }
+    const struct device *dev = uart_device_from_obj(args[0]);
+
+    // One object per UART, like Pin.
+    machine_uart_obj_t *self = NULL;
+    for (machine_uart_obj_t *u = MP_STATE_PORT(machine_uart_list); u != NULL; u = u->next) {
+        if (u->dev == dev) {
+            self = u;
+            break;
+        }
+    }
+    if (self == NULL) {
+        self = mp_obj_malloc(machine_uart_obj_t, &machine_uart_type);
+        self->dev = dev;
+        self->rx_size = MACHINE_UART_RX_BUF_SIZE;
+        self->rx_buf = m_new(uint8_t, self->rx_size);
+        self->rx_head = 0;
+        self->rx_tail = 0;
+        self->rx_overruns = 0;
+        self->line_errors = 0;
+        self->timeout_ms = 0;
+        uevent_source_init(&self->source);
+        self->next = MP_STATE_PORT(machine_uart_list);
+        MP_STATE_PORT(machine_uart_list) = self;
+        int ret = uart_irq_callback_user_data_set(dev, uart_rx_isr, self);
+        if (ret != 0) {
+            mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("UART has no interrupt-driven API"));
+        }
+        uart_irq_rx_enable(dev);
+        uart_irq_err_enable(dev);
+    }
+    mp_map_t kw_args;
+    mp_map_init_fixed_table(&kw_args, n_kw, args + n_args);
+    mp_machine_uart_init_helper(self, n_args - 1, args + 1, &kw_args);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static void mp_machine_uart_deinit(machine_uart_obj_t *self) {
+    uart_irq_rx_disable(self->dev);
+    uart_irq_err_disable(self->dev);
+}
+
+void machine_uart_deinit_all(void) {
+    for (machine_uart_obj_t *u = MP_STATE_PORT(machine_uart_list); u != NULL; u = u->next) {
+        mp_machine_uart_deinit(u);
+        uart_irq_callback_user_data_set(u->dev, NULL, NULL);
+    }
+    MP_STATE_PORT(machine_uart_list) = NULL;
+}
+
+static mp_int_t mp_machine_uart_any(machine_uart_obj_t *self) {
+    return uart_rx_count(self);
+}
+
+static bool mp_machine_uart_txdone(machine_uart_obj_t *self) {
+    // Output is polled: every byte has left when write() returns.
+    return true;
+}
+
+static mp_uint_t mp_machine_uart_read(mp_obj_t self_in, void *buf_in, mp_uint_t size, int *errcode) {
+    machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    uint8_t *buf = buf_in;
+    if (size == 0) {
+        return 0;
+    }
+    mp_uint_t start = mp_hal_ticks_ms();
+    while (uart_rx_count(self) == 0) {
+        mp_uint_t elapsed = mp_hal_ticks_ms() - start;
+        if (elapsed >= self->timeout_ms) {
+            *errcode = MP_EAGAIN;
+            return MP_STREAM_ERROR;
+        }
+        mp_event_wait_ms(self->timeout_ms - elapsed);
+    }
+    mp_uint_t n = 0;
+    while (n < size && uart_rx_count(self) > 0) {
+        buf[n++] = self->rx_buf[self->rx_tail];
+        self->rx_tail = (self->rx_tail + 1) % self->rx_size;
+    }
+    return n;
+}
+
+static mp_uint_t mp_machine_uart_write(mp_obj_t self_in, const void *buf_in, mp_uint_t size, int *errcode) {
+    machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    const uint8_t *buf = buf_in;
+    for (mp_uint_t i = 0; i < size; i++) {
+        uart_poll_out(self->dev, buf[i]);
+    }
+    return size;
+}
+
+static mp_uint_t mp_machine_uart_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
+    machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (request == MP_STREAM_POLL) {
+        mp_uint_t ret = 0;
+        if ((arg & MP_STREAM_POLL_RD) && uart_rx_count(self) > 0) {
+            ret |= MP_STREAM_POLL_RD;
+        }
+        if (arg & MP_STREAM_POLL_WR) {
+            ret |= MP_STREAM_POLL_WR;
+        }
+        return ret;
+    } else if (request == MP_STREAM_FLUSH) {
+        return 0;
+    }
+    *errcode = MP_EINVAL;
+    return MP_STREAM_ERROR;
+}

@@ -1,0 +1,107 @@
+/*
+ * Entry point: heap, interpreter init, boot script, REPL, soft reset.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include <zephyr/kernel.h>
+
+#include "py/builtin.h"
+#include "py/compile.h"
+#include "py/frozenmod.h"
+#include "py/gc.h"
+#include "py/mperrno.h"
+#include "py/mphal.h"
+#include "py/repl.h"
+#include "py/runtime.h"
+#include "py/stackctrl.h"
+#include "shared/readline/readline.h"
+#include "shared/runtime/gchelper.h"
+#include "shared/runtime/pyexec.h"
+#include "console_uart.h"
+#include "port_main.h"
+#include "port_soft_reset.h"
+
+static char heap[MICROPY_HEAP_SIZE];
+
+int micropython_main(void) {
+    if (console_uart_init() != 0) {
+        printk("micropython: console UART not ready\n");
+        return 0;
+    }
+    port_boot_init();
+
+soft_reset:
+    mp_stack_set_top((void *)__builtin_frame_address(0));
+    mp_stack_set_limit(CONFIG_MAIN_STACK_SIZE - 1024);
+    #if MICROPY_PY_THREAD
+    mp_thread_init();
+    #endif
+    gc_init(heap, heap + sizeof(heap));
+    mp_init();
+    readline_init0();
+    port_soft_reset_init();
+
+    #if MICROPY_MODULE_FROZEN
+    // Apps (the samples) freeze a main.py that runs once at boot.
+    if (mp_find_frozen_module("main.py", NULL, NULL) == MP_IMPORT_STAT_FILE) {
+        pyexec_frozen_module("main.py", false);
+    }
+    #endif
+
+    for (;;) {
+        if (pyexec_mode_kind == PYEXEC_MODE_RAW_REPL) {
+            if (pyexec_raw_repl() != 0) {
+                break;
+            }
+        } else {
+            if (pyexec_friendly_repl() != 0) {
+                break;
+            }
+        }
+    }
+
+    mp_printf(&mp_plat_print, "MPY: soft reboot\n");
+    port_soft_reset_deinit();
+    gc_sweep_all();
+    mp_deinit();
+    goto soft_reset;
+}
+
+void gc_collect(void) {
+    gc_collect_start();
+    gc_helper_collect_regs_and_stack();
+    #if MICROPY_PY_THREAD
+    mp_thread_gc_others();
+    #endif
+    gc_collect_end();
+}
+
+void nlr_jump_fail(void *val) {
+    printk("micropython: fatal, uncaught NLR %p\n", val);
+    k_panic();
+    for (;;) {
+    }
+}
+
+#ifndef NDEBUG
+void MP_WEAK __assert_func(const char *file, int line, const char *func, const char *expr) {
+    printk("micropython: assertion '%s' failed at %s:%d\n", expr, file, line);
+    k_panic();
+    for (;;) {
+    }
+}
+#endif
+
+mp_lexer_t *mp_lexer_new_from_file(qstr filename) {
+    mp_raise_OSError(MP_ENOENT);
+}
+
+mp_import_stat_t mp_import_stat(const char *path) {
+    return MP_IMPORT_STAT_NO_EXIST;
+}
+
+mp_obj_t mp_builtin_open(size_t n_args, const mp_obj_t *args, mp_map_t *kwargs) {
+    mp_raise_OSError(MP_EPERM);
+}
+MP_DEFINE_CONST_FUN_OBJ_KW(mp_builtin_open_obj, 1, mp_builtin_open);

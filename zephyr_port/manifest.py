@@ -1,0 +1,2 @@
+# Frozen into every image: asyncio from the pinned MicroPython.
+include("$(MPY_DIR)/extmod/asyncio")

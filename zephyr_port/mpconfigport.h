@@ -1,0 +1,89 @@
+/*
+ * MicroPython configuration for the uevent Zephyr port.
+ *
+ * Feature level comes from Kconfig (CONFIG_MICROPY_ROM_LEVEL_*); everything
+ * else is chosen here so one file says what the port offers.
+ */
+#include <alloca.h>
+// Zephyr passes autoconf.h with -imacros; kernel.h brings the rest.
+#include <zephyr/kernel.h>
+
+#if defined(CONFIG_MICROPY_ROM_LEVEL_EXTRA)
+#define MICROPY_CONFIG_ROM_LEVEL (MICROPY_CONFIG_ROM_LEVEL_EXTRA_FEATURES)
+#elif defined(CONFIG_MICROPY_ROM_LEVEL_CORE)
+#define MICROPY_CONFIG_ROM_LEVEL (MICROPY_CONFIG_ROM_LEVEL_CORE_FEATURES)
+#else
+#define MICROPY_CONFIG_ROM_LEVEL (MICROPY_CONFIG_ROM_LEVEL_BASIC_FEATURES)
+#endif
+
+#define MICROPY_HEAP_SIZE           (CONFIG_MICROPY_HEAP_SIZE)
+
+// Core
+#define MICROPY_NLR_THUMB_USE_LONG_JUMP (1)
+#define MICROPY_ENABLE_GC           (1)
+#define MICROPY_ENABLE_FINALISER    (1)
+#define MICROPY_STACK_CHECK         (1)
+#define MICROPY_STACK_CHECK_MARGIN  (512)
+#define MICROPY_STACK_SIZE_HARD_IRQ (CONFIG_ISR_STACK_SIZE)
+#define MICROPY_ENABLE_EMERGENCY_EXCEPTION_BUF (1)
+#define MICROPY_ENABLE_SOURCE_LINE  (1)
+#define MICROPY_KBD_EXCEPTION       (1)
+#define MICROPY_HELPER_REPL         (1)
+#define MICROPY_REPL_AUTO_INDENT    (1)
+#define MICROPY_ENABLE_SCHEDULER    (1)
+#define MICROPY_SCHEDULER_STATIC_NODES (1)
+#define MICROPY_LONGINT_IMPL        (MICROPY_LONGINT_IMPL_MPZ)
+#define MICROPY_FLOAT_IMPL          (MICROPY_FLOAT_IMPL_FLOAT)
+#define MICROPY_PERSISTENT_CODE_LOAD (1)
+#define MICROPY_USE_INTERNAL_PRINTF (0)
+
+// Modules and builtins
+#define MICROPY_PY_BUILTINS_HELP    (1)
+#define MICROPY_PY_BUILTINS_HELP_TEXT uevent_port_help_text
+#define MICROPY_PY_BUILTINS_COMPLEX (0)
+#define MICROPY_PY_MICROPYTHON_MEM_INFO (1)
+#define MICROPY_PY_SYS_PLATFORM     "zephyr"
+#define MICROPY_PY_SYS_MAXSIZE      (1)
+#define MICROPY_PY_SYS_STDFILES     (1)
+#define MICROPY_PY_SYS_STDIO_BUFFER (1)
+#define MICROPY_PY_SELECT           (1)
+#define MICROPY_PY_SELECT_SELECT    (0)
+#define MICROPY_PY_ASYNCIO          (1)
+#define MICROPY_PY_TIME             (1)
+#define MICROPY_PY_TIME_TIME_TIME_NS (1)
+#define MICROPY_PY_TIME_INCLUDEFILE "time_port.c"
+#define MICROPY_PY_MACHINE          (1)
+#define MICROPY_PY_MACHINE_INCLUDEFILE "machine_module_port.c"
+
+#define MICROPY_PY_MACHINE_UART     (1)
+#define MICROPY_PY_MACHINE_UART_INCLUDEFILE "machine_uart_port.c"
+#define MICROPY_PY_MACHINE_UART_IRQ (0)
+#define MICROPY_PY_MACHINE_TIMER    (1)
+#define MICROPY_PY_MACHINE_BOOTLOADER (0)
+#define MICROPY_PY_MACHINE_RESET    (1)
+#define MICROPY_PY_MACHINE_DISABLE_IRQ_ENABLE_IRQ (1)
+#define MICROPY_PY_MACHINE_IDLE     (1)
+
+// Threads: enabled by Kconfig where RAM allows (CONFIG_MICROPY_THREAD).
+#ifdef CONFIG_MICROPY_THREAD
+#define MICROPY_PY_THREAD           (1)
+#define MICROPY_PY_THREAD_GIL       (1)
+#define MICROPY_PY_THREAD_GIL_VM_DIVISOR (32)
+#endif
+
+// Waiting: every blocking wait in MicroPython ends in uevent_port_wait_ms(),
+// which sleeps in k_poll until the port's wake signal or the timeout.
+void uevent_port_wake(void);
+void uevent_port_wait_ms(int32_t timeout_ms);
+#define MICROPY_SCHED_HOOK_SCHEDULED uevent_port_wake()
+#define MICROPY_INTERNAL_WFE(TIMEOUT_MS) uevent_port_wait_ms(TIMEOUT_MS)
+
+#define MICROPY_BEGIN_ATOMIC_SECTION() irq_lock()
+#define MICROPY_END_ATOMIC_SECTION(state) irq_unlock(state)
+
+#define MICROPY_HW_BOARD_NAME       "zephyr-" CONFIG_BOARD
+#define MICROPY_HW_MCU_NAME         CONFIG_SOC
+
+typedef long mp_off_t;
+#define MP_SSIZE_MAX                (0x7fffffff)
+#define MP_STATE_PORT               MP_STATE_VM

@@ -1,0 +1,115 @@
+# Include AFTER find_package(Zephyr): builds MicroPython's core from the
+# pinned dependency with this port, the uevent core and the board tables
+# rendered by codegen/, into the Zephyr `app`.
+
+include(${UEVENT_ROOT}/codegen/cmake/uevent_codegen.cmake)
+
+# MicroPython from the west workspace (modules/lib/micropython).
+if(NOT MICROPY_DIR)
+    if(DEFINED ENV{MICROPY_DIR})
+        set(MICROPY_DIR $ENV{MICROPY_DIR})
+    elseif(ZEPHYR_MICROPYTHON_MODULE_DIR)
+        set(MICROPY_DIR ${ZEPHYR_MICROPYTHON_MODULE_DIR})
+    else()
+        get_filename_component(MICROPY_DIR ${ZEPHYR_BASE}/../modules/lib/micropython ABSOLUTE)
+    endif()
+endif()
+if(NOT EXISTS ${MICROPY_DIR}/py/py.cmake)
+    message(FATAL_ERROR "uevent: MicroPython not found at ${MICROPY_DIR}. "
+        "Run `west update` in the workspace (it fetches modules/lib/micropython), or set MICROPY_DIR.")
+endif()
+
+set(MICROPY_PORT_DIR ${UEVENT_PORT_DIR})
+set(MICROPY_TARGET micropython)
+include(${MICROPY_DIR}/py/py.cmake)
+include(${MICROPY_DIR}/extmod/extmod.cmake)
+
+# Frozen code: the port's manifest (asyncio), or the application's.
+if(CONFIG_MICROPY_FROZEN_MANIFEST)
+    cmake_path(ABSOLUTE_PATH CONFIG_MICROPY_FROZEN_MANIFEST BASE_DIRECTORY ${APPLICATION_SOURCE_DIR}
+        OUTPUT_VARIABLE MICROPY_FROZEN_MANIFEST)
+else()
+    set(MICROPY_FROZEN_MANIFEST ${UEVENT_PORT_DIR}/manifest.py)
+endif()
+# micropython-lib is not used; mkrules only needs the folder to exist.
+set(MICROPY_LIB_DIR ${UEVENT_PORT_DIR})
+set(MICROPY_MANIFEST_UEVENT_DIR ${UEVENT_ROOT})
+
+uevent_codegen(
+    OUTPUT_DIR ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
+    MAX_SOURCES ${CONFIG_UEVENT_MAX_BOARD_SOURCES}
+    OUT_SOURCES UEVENT_GENERATED_SOURCES
+)
+
+set(MICROPY_SOURCE_PORT
+    main.c
+    help.c
+    console_uart.c
+    port_wait.c
+    port_irq.c
+    port_soft_reset.c
+    machine_pin.c
+    machine_timer.c
+    uevent/uevent_core.c
+    uevent/uevent_flag.c
+    uevent/uevent_poller.c
+    uevent/uevent_sources.c
+    uevent/uevent_board.c
+    uevent/moduevent.c
+)
+if(CONFIG_MICROPY_THREAD)
+    list(APPEND MICROPY_SOURCE_PORT mpthreadport.c)
+endif()
+if(CONFIG_UEVENT_TEST_HOOKS)
+    list(APPEND MICROPY_SOURCE_PORT uevent/moduevent_test.c)
+endif()
+list(TRANSFORM MICROPY_SOURCE_PORT PREPEND ${UEVENT_PORT_DIR}/)
+list(APPEND MICROPY_SOURCE_PORT ${UEVENT_GENERATED_SOURCES})
+
+set(MICROPY_SOURCE_SHARED
+    readline/readline.c
+    runtime/gchelper_generic.c
+    runtime/interrupt_char.c
+    runtime/pyexec.c
+    runtime/stdout_helpers.c
+    runtime/sys_stdio_mphal.c
+    timeutils/timeutils.c
+)
+list(TRANSFORM MICROPY_SOURCE_SHARED PREPEND ${MICROPY_DIR}/shared/)
+
+set(MICROPY_QSTRDEFS_PORT ${UEVENT_PORT_DIR}/qstrdefsport.h)
+
+set(MICROPY_SOURCE_QSTR
+    ${MICROPY_SOURCE_PY}
+    ${MICROPY_SOURCE_EXTMOD}
+    ${MICROPY_SOURCE_SHARED}
+    ${MICROPY_SOURCE_PORT}
+)
+
+zephyr_get_include_directories_for_lang(C includes)
+zephyr_get_system_include_directories_for_lang(C system_includes)
+zephyr_get_compile_definitions_for_lang(C definitions)
+zephyr_get_compile_options_for_lang(C options)
+set(MICROPY_CPP_FLAGS_EXTRA ${includes} ${system_includes} ${definitions} ${options})
+
+zephyr_library_named(${MICROPY_TARGET})
+zephyr_library_include_directories(
+    ${MICROPY_INC_CORE}
+    ${UEVENT_PORT_DIR}
+    ${UEVENT_PORT_DIR}/uevent
+    ${CMAKE_CURRENT_BINARY_DIR}
+    ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
+)
+zephyr_library_compile_options(-std=gnu99 -fomit-frame-pointer)
+zephyr_library_compile_definitions(NDEBUG MP_CONFIGFILE=<mpconfigport.h>)
+zephyr_library_sources(${MICROPY_SOURCE_QSTR})
+zephyr_library_link_libraries(kernel)
+
+include(${MICROPY_DIR}/py/mkrules.cmake)
+
+add_dependencies(BUILD_VERSION_HEADER zephyr_generated_headers)
+add_dependencies(${MICROPY_TARGET} zephyr_generated_headers)
+
+target_sources(app PRIVATE ${UEVENT_PORT_DIR}/app_main.c)
+target_include_directories(app PRIVATE ${UEVENT_PORT_DIR})
+target_link_libraries(app PRIVATE ${MICROPY_TARGET})

@@ -1,0 +1,12 @@
+// Calling Python from a hard IRQ (see port_irq.c).
+#ifndef UEVENT_PORT_IRQ_H
+#define UEVENT_PORT_IRQ_H
+
+#include <stdbool.h>
+#include "py/obj.h"
+
+// Calls handler(arg) with the heap and the scheduler locked; an exception is
+// printed, not propagated. Returns false if the handler raised.
+bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg);
+
+#endif // UEVENT_PORT_IRQ_H

@@ -1,0 +1,7 @@
+// The port's entry point, called from main() (app_main.c).
+#ifndef UEVENT_PORT_MAIN_H
+#define UEVENT_PORT_MAIN_H
+
+int micropython_main(void);
+
+#endif // UEVENT_PORT_MAIN_H

@@ -1,0 +1,22 @@
+// Boot-time and per-soft-reset init of the port's modules.
+#include "py/runtime.h"
+#include "port_soft_reset.h"
+#include "modmachine_port.h"
+#include "uevent/uevent_board.h"
+
+void uevent_backend_init(void);
+
+void port_boot_init(void) {
+    // Static uevent storage, then the board's sources (pins, callbacks).
+    uevent_backend_init();
+    uevent_board_sources_init();
+}
+
+void port_soft_reset_init(void) {
+}
+
+void port_soft_reset_deinit(void) {
+    machine_timer_deinit_all();
+    machine_pin_deinit_all();
+    machine_uart_deinit_all();
+}

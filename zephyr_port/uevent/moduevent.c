@@ -1,0 +1,117 @@
+/*
+ * The uevent module: waiting efficiently on events (see docs/uevent.md).
+ */
+#include "py/runtime.h"
+#include "uevent_board.h"
+#include "uevent_obj.h"
+#include "../modmachine_port.h"
+
+// uevent.scheduler_lock(): nestable; defers soft callbacks while held.
+static mp_obj_t scheduler_lock_enter(mp_obj_t self_in) {
+    mp_sched_lock();
+    return self_in;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(scheduler_lock_enter_obj, scheduler_lock_enter);
+
+static mp_obj_t scheduler_lock_exit(size_t n_args, const mp_obj_t *args) {
+    mp_sched_unlock();
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(scheduler_lock_exit_obj, 4, 4, scheduler_lock_exit);
+
+static const mp_rom_map_elem_t scheduler_lock_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___enter__), MP_ROM_PTR(&scheduler_lock_enter_obj) },
+    { MP_ROM_QSTR(MP_QSTR___exit__), MP_ROM_PTR(&scheduler_lock_exit_obj) },
+};
+static MP_DEFINE_CONST_DICT(scheduler_lock_locals_dict, scheduler_lock_locals_dict_table);
+
+static MP_DEFINE_CONST_OBJ_TYPE(
+    uevent_scheduler_lock_type,
+    MP_QSTR_scheduler_lock,
+    MP_TYPE_FLAG_NONE,
+    locals_dict, &scheduler_lock_locals_dict
+    );
+
+static const mp_obj_base_t uevent_scheduler_lock_singleton = { &uevent_scheduler_lock_type };
+
+static mp_obj_t uevent_scheduler_lock(void) {
+    return MP_OBJ_FROM_PTR(&uevent_scheduler_lock_singleton);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(uevent_scheduler_lock_obj, uevent_scheduler_lock);
+
+// uevent.stats() -> dict of counters since boot
+static mp_obj_t uevent_stats_py(void) {
+    uevent_stats_t s;
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    s = uevent_stats;
+    k_spin_unlock(&uevent_lock, key);
+    mp_obj_t d = mp_obj_new_dict(12);
+    #define STAT(name) mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_##name), mp_obj_new_int_from_uint(s.name))
+    STAT(polls);
+    STAT(wakeups);
+    STAT(delivered);
+    STAT(raised);
+    STAT(coalesced);
+    STAT(notifies);
+    STAT(explicit_polls);
+    STAT(entries_in_use);
+    STAT(entries_armed);
+    STAT(entries_max);
+    STAT(pollers_in_use);
+    STAT(pollers_max);
+    #undef STAT
+    return d;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(uevent_stats_obj, uevent_stats_py);
+
+// uevent.source(name) -> the board source with that devicetree name
+static mp_obj_t uevent_source(mp_obj_t name_in) {
+    qstr name = mp_obj_str_get_qstr(name_in);
+    mp_map_elem_t *elem = mp_map_lookup((mp_map_t *)&uevent_board_sources_dict.map, name_in, MP_MAP_LOOKUP);
+    if (elem != NULL) {
+        uevent_board_source_t *bs = MP_OBJ_TO_PTR(elem->value);
+        if (bs->info->kind == UEVENT_BOARD_KIND_UART) {
+            // UARTs are event sources as machine.UART, or sys.stdin for the console.
+            if (bs->info->dev == DEVICE_DT_GET(DT_CHOSEN(zephyr_console))) {
+                return mp_load_attr(mp_import_name(MP_QSTR_sys, mp_const_none, MP_OBJ_NEW_SMALL_INT(0)), MP_QSTR_stdin);
+            }
+            mp_obj_t arg = MP_OBJ_NEW_QSTR(bs->info->name);
+            return MP_OBJ_TYPE_GET_SLOT(&machine_uart_type, make_new)(&machine_uart_type, 1, 0, &arg);
+        }
+        return elem->value;
+    }
+    mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("no board source '%q' (see uevent.sources())"), name);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_source_obj, uevent_source);
+
+// uevent.sources() -> tuple of board source names
+static mp_obj_t uevent_sources(void) {
+    mp_obj_tuple_t *t = MP_OBJ_TO_PTR(mp_obj_new_tuple(uevent_board_source_count, NULL));
+    for (size_t i = 0; i < uevent_board_source_count; i++) {
+        t->items[i] = MP_OBJ_NEW_QSTR(uevent_board_sources[i].info->name);
+    }
+    return MP_OBJ_FROM_PTR(t);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(uevent_sources_obj, uevent_sources);
+
+static const mp_rom_map_elem_t uevent_module_globals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_uevent) },
+    { MP_ROM_QSTR(MP_QSTR_poll), MP_ROM_PTR(&uevent_poller_type) },
+    { MP_ROM_QSTR(MP_QSTR_Flag), MP_ROM_PTR(&uevent_flag_type) },
+    { MP_ROM_QSTR(MP_QSTR_BoardSource), MP_ROM_PTR(&uevent_board_source_type) },
+    { MP_ROM_QSTR(MP_QSTR_scheduler_lock), MP_ROM_PTR(&uevent_scheduler_lock_obj) },
+    { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&uevent_stats_obj) },
+    { MP_ROM_QSTR(MP_QSTR_source), MP_ROM_PTR(&uevent_source_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sources), MP_ROM_PTR(&uevent_sources_obj) },
+    { MP_ROM_QSTR(MP_QSTR_READ), MP_ROM_INT(UEVENT_READ) },
+    { MP_ROM_QSTR(MP_QSTR_WRITE), MP_ROM_INT(UEVENT_WRITE) },
+    { MP_ROM_QSTR(MP_QSTR_EVENT), MP_ROM_INT(UEVENT_EVENT) },
+};
+static MP_DEFINE_CONST_DICT(uevent_module_globals, uevent_module_globals_table);
+
+const mp_obj_module_t mp_module_uevent = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&uevent_module_globals,
+};
+
+MP_REGISTER_MODULE(MP_QSTR_uevent, mp_module_uevent);

@@ -1,0 +1,93 @@
+/*
+ * uevent core: entries, pollers and the ready queue (see docs/uevent.md).
+ *
+ * Storage for entries and poller signals is static and sized per board by
+ * the rendered backend (uevent_backend.c); this file holds the logic.
+ * Every list is changed with uevent_lock held, so ISRs, other threads and
+ * the Python thread can all raise sources at any time.
+ */
+#ifndef UEVENT_CORE_H
+#define UEVENT_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <zephyr/kernel.h>
+
+#include "uevent_source.h"
+
+struct uevent_poller_core;
+
+typedef struct uevent_entry {
+    struct uevent_entry *ready_next;    // poller ready queue (doubly linked)
+    struct uevent_entry *ready_prev;
+    struct uevent_entry *sub_next;      // source subscribers, or poller's polled list
+    uevent_source_t *source;            // NULL: explicitly polled stream
+    struct uevent_poller_core *poller;
+    struct uevent_entry *poller_next;   // all entries of the poller (doubly linked)
+    struct uevent_entry *poller_prev;
+    void *user;                         // the Python entry object
+    uint16_t armed;                     // events still armed
+    uint16_t pending;                   // raised, not yet delivered
+    uint16_t generation;                // bumped on free: stale handles see it
+    bool queued;
+    bool in_use;
+} uevent_entry_t;
+
+typedef struct uevent_poller_core {
+    struct k_poll_signal *signal;       // raised by sources and notify()
+    uevent_entry_t *ready_head;
+    uevent_entry_t *ready_tail;
+    uevent_entry_t *polled;             // explicitly polled entries
+    uevent_entry_t *entries;            // every entry of this poller
+    bool notified;
+    bool in_use;
+    bool waiting;                       // inside poll_ms (re-entrancy guard)
+} uevent_poller_core_t;
+
+typedef struct uevent_stats {
+    uint32_t polls;             // poll_ms calls
+    uint32_t wakeups;           // k_poll returns inside poll_ms
+    uint32_t delivered;         // entries returned ready by poll_ms
+    uint32_t raised;            // uevent_source_raise() calls on subscribed sources
+    uint32_t coalesced;         // raises that found the event already pending
+    uint32_t notifies;          // poller.notify() calls
+    uint32_t explicit_polls;    // ioctl(MP_STREAM_POLL) calls for polled entries
+    uint32_t entries_in_use;    // registered entries now
+    uint32_t entries_armed;     // of those, with events still armed
+    uint32_t entries_max;       // capacity (CONFIG_UEVENT_MAX_ENTRIES)
+    uint32_t pollers_in_use;
+    uint32_t pollers_max;
+} uevent_stats_t;
+
+// Set up by the rendered backend at boot.
+void uevent_core_init(uevent_entry_t *entries, size_t n_entries);
+// Lock guarding every uevent list.
+extern struct k_spinlock uevent_lock;
+extern uevent_stats_t uevent_stats;
+
+uevent_poller_core_t *uevent_poller_alloc(void);
+// Frees the poller and every entry it still has.
+void uevent_poller_free(uevent_poller_core_t *poller);
+
+// Entry pool: NULL when the board's capacity is used up.
+uevent_entry_t *uevent_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user);
+void uevent_entry_free(uevent_entry_t *entry);
+
+// Arms `mask` (OR-ed in). For a source with a level function, READ/WRITE
+// pending bits are re-read from it (stream readiness is a level).
+void uevent_entry_arm(uevent_entry_t *entry, uint16_t mask);
+void uevent_entry_disarm(uevent_entry_t *entry, uint16_t mask);
+// Marks `events` pending on one entry (explicit polling, initial state).
+void uevent_entry_raise(uevent_entry_t *entry, uint16_t events);
+
+// Starts a poll_ms round: resets the poller signal, then returns (and
+// clears) whether notify() happened. Any raise after the reset raises the
+// signal again, so the next k_poll cannot miss it.
+bool uevent_poller_begin(uevent_poller_core_t *poller);
+// Pops one ready entry and takes delivery: *flags = pending & armed (READ and
+// WRITE re-validated by the level), which are disarmed. NULL when empty.
+uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags);
+void uevent_poller_notify(uevent_poller_core_t *poller);
+
+#endif // UEVENT_CORE_H

@@ -1,0 +1,58 @@
+/*
+ * uevent.Flag: a software event source.
+ *
+ * set() is safe from hard ISRs and other threads: it only stores a bool and
+ * raises EVENT, with no allocation. Sets before delivery coalesce into one
+ * EVENT per entry. clear() drops an undelivered EVENT.
+ */
+#include "py/runtime.h"
+#include "uevent_obj.h"
+
+static mp_obj_t uevent_flag_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    uevent_flag_obj_t *self = mp_obj_malloc(uevent_flag_obj_t, type);
+    self->is_set = false;
+    uevent_source_init(&self->source);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t uevent_flag_set(mp_obj_t self_in) {
+    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    self->is_set = true;
+    uevent_source_raise(&self->source, UEVENT_EVENT);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_set_obj, uevent_flag_set);
+
+static mp_obj_t uevent_flag_clear(mp_obj_t self_in) {
+    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    self->is_set = false;
+    for (uevent_entry_t *e = self->source.subscribers; e != NULL; e = e->sub_next) {
+        e->pending &= ~UEVENT_EVENT;
+    }
+    k_spin_unlock(&uevent_lock, key);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_clear_obj, uevent_flag_clear);
+
+static mp_obj_t uevent_flag_is_set(mp_obj_t self_in) {
+    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return mp_obj_new_bool(self->is_set);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_is_set_obj, uevent_flag_is_set);
+
+static const mp_rom_map_elem_t uevent_flag_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_set), MP_ROM_PTR(&uevent_flag_set_obj) },
+    { MP_ROM_QSTR(MP_QSTR_clear), MP_ROM_PTR(&uevent_flag_clear_obj) },
+    { MP_ROM_QSTR(MP_QSTR_is_set), MP_ROM_PTR(&uevent_flag_is_set_obj) },
+};
+static MP_DEFINE_CONST_DICT(uevent_flag_locals_dict, uevent_flag_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    uevent_flag_type,
+    MP_QSTR_Flag,
+    MP_TYPE_FLAG_NONE,
+    make_new, uevent_flag_make_new,
+    locals_dict, &uevent_flag_locals_dict
+    );

@@ -1,0 +1,337 @@
+/*
+ * uevent.poll(): the poller and its entries (Python side).
+ *
+ * poll_ms() sleeps in k_poll on the poller's signal (and, on the main
+ * thread, the scheduler signal) until an armed event is pending, notify()
+ * is called, or the timeout expires. Delivered bits are one-shot: they are
+ * disarmed and must be re-armed with register(). See docs/uevent.md.
+ */
+#include "py/mphal.h"
+#include "py/runtime.h"
+#include "py/stream.h"
+#include "uevent_obj.h"
+
+struct k_poll_signal *uevent_backend_sched_signal(void);
+
+static uevent_poller_obj_t *poller_check_open(mp_obj_t self_in) {
+    uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->core == NULL) {
+        mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
+    }
+    return self;
+}
+
+// The entry's core slot, or NULL if it was unregistered or its poller closed.
+static uevent_entry_t *entry_core(uevent_entry_obj_t *self) {
+    uevent_entry_t *core = self->core;
+    if (core == NULL || !core->in_use || core->generation != self->generation || core->user != self) {
+        self->core = NULL;
+        return NULL;
+    }
+    return core;
+}
+
+static uint16_t mask_from_obj(mp_obj_t mask_in) {
+    mp_int_t mask = mp_obj_get_int(mask_in);
+    if (mask == 0) {
+        mp_raise_ValueError(MP_ERROR_TEXT("mask is 0: give READ, WRITE and/or EVENT"));
+    }
+    if (mask & ~UEVENT_ALL) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("mask 0x%x has unknown bits (READ=1, WRITE=2, EVENT=4)"), (unsigned)mask);
+    }
+    return (uint16_t)mask;
+}
+
+static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    uevent_poller_core_t *core = uevent_poller_alloc();
+    if (core == NULL) {
+        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("too many pollers (CONFIG_UEVENT_MAX_POLLERS=%d)"), CONFIG_UEVENT_MAX_POLLERS);
+    }
+    uevent_poller_obj_t *self = mp_obj_malloc_with_finaliser(uevent_poller_obj_t, type);
+    self->core = core;
+    self->registry = MP_OBJ_TO_PTR(mp_obj_new_dict(0));
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// poller.register(obj, mask=READ|WRITE|EVENT) -> entry
+static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
+    uevent_poller_obj_t *self = poller_check_open(args[0]);
+    mp_obj_t obj = args[1];
+    uint16_t mask = n_args > 2 ? mask_from_obj(args[2]) : UEVENT_ALL;
+
+    mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
+    uevent_entry_obj_t *entry;
+    if (elem != NULL) {
+        entry = MP_OBJ_TO_PTR(elem->value);
+        uevent_entry_t *core = entry_core(entry);
+        if (core != NULL) {
+            uevent_entry_arm(core, mask);
+            return MP_OBJ_FROM_PTR(entry);
+        }
+        // Stale (source went away): register afresh below.
+        mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
+    }
+
+    bool polled_stream;
+    uint16_t initial;
+    uevent_source_t *source = uevent_source_of(obj, &polled_stream, &initial);
+    entry = mp_obj_malloc(uevent_entry_obj_t, &uevent_entry_type);
+    entry->poller = self;
+    entry->obj = obj;
+    entry->data = mp_const_none;
+    entry->flags = 0;
+    entry->polled_stream = polled_stream;
+    uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
+    if (core == NULL) {
+        mp_raise_msg_varg(&mp_type_OSError,
+            MP_ERROR_TEXT("uevent entries used up (CONFIG_UEVENT_MAX_ENTRIES=%d)"), CONFIG_UEVENT_MAX_ENTRIES);
+    }
+    entry->core = core;
+    entry->generation = core->generation;
+    mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
+    if (initial) {
+        uevent_entry_raise(core, initial);
+    }
+    uevent_entry_arm(core, mask);
+    return MP_OBJ_FROM_PTR(entry);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_register_obj, 2, 3, uevent_poller_register);
+
+// Removes `mask` from the entry; with nothing left armed and mask=ALL the
+// registration ends. Idempotent.
+static void entry_unregister(uevent_entry_obj_t *entry, uint16_t mask) {
+    uevent_entry_t *core = entry_core(entry);
+    if (core == NULL) {
+        return;
+    }
+    if (mask == UEVENT_ALL) {
+        uevent_entry_free(core);
+        entry->core = NULL;
+        if (entry->poller->core != NULL) {
+            mp_map_lookup(&entry->poller->registry->map, entry->obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
+        }
+    } else {
+        uevent_entry_disarm(core, mask);
+    }
+}
+
+// poller.unregister(obj): ends obj's registration; idempotent.
+static mp_obj_t uevent_poller_unregister(mp_obj_t self_in, mp_obj_t obj) {
+    uevent_poller_obj_t *self = poller_check_open(self_in);
+    mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
+    if (elem != NULL) {
+        entry_unregister(MP_OBJ_TO_PTR(elem->value), UEVENT_ALL);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(uevent_poller_unregister_obj, uevent_poller_unregister);
+
+// Asks each explicitly polled stream that has READ/WRITE armed. Returns
+// whether any such stream exists (then poll_ms must wake to ask again).
+static bool poll_streams(uevent_poller_obj_t *self) {
+    bool any = false;
+    for (uevent_entry_t *e = self->core->polled; e != NULL; e = e->sub_next) {
+        uevent_entry_obj_t *entry = e->user;
+        uint16_t want = e->armed & (UEVENT_READ | UEVENT_WRITE);
+        if (want == 0) {
+            continue;
+        }
+        any = true;
+        uintptr_t flags = ((want & UEVENT_READ) ? MP_STREAM_POLL_RD : 0) | ((want & UEVENT_WRITE) ? MP_STREAM_POLL_WR : 0);
+        const mp_stream_p_t *stream = mp_get_stream(entry->obj);
+        int errcode;
+        mp_uint_t ret = stream->ioctl(entry->obj, MP_STREAM_POLL, flags, &errcode);
+        uevent_stats.explicit_polls++;
+        uint16_t events = 0;
+        if (ret == MP_STREAM_ERROR || (ret & (MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP))) {
+            events = UEVENT_READ | UEVENT_WRITE;
+        } else {
+            events = ((ret & MP_STREAM_POLL_RD) ? UEVENT_READ : 0) | ((ret & MP_STREAM_POLL_WR) ? UEVENT_WRITE : 0);
+        }
+        if (events) {
+            uevent_entry_raise(e, events);
+        }
+    }
+    return any;
+}
+
+// Collects every ready entry into a list; NULL when none.
+static mp_obj_t collect_ready(uevent_poller_obj_t *self) {
+    mp_obj_t result = MP_OBJ_NULL;
+    uint16_t flags;
+    uevent_entry_t *e;
+    while ((e = uevent_poller_pop(self->core, &flags)) != NULL) {
+        uevent_entry_obj_t *entry = e->user;
+        entry->flags = flags;
+        if (result == MP_OBJ_NULL) {
+            result = mp_obj_new_list(0, NULL);
+        }
+        mp_obj_list_append(result, MP_OBJ_FROM_PTR(entry));
+    }
+    return result;
+}
+
+// poller.poll_ms(timeout_ms=-1) -> list of ready entries
+static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
+    uevent_poller_obj_t *self = poller_check_open(args[0]);
+    int64_t timeout_ms = -1;
+    if (n_args > 1 && args[1] != mp_const_none) {
+        mp_int_t t = mp_obj_get_int(args[1]);
+        if (t < -1) {
+            mp_raise_ValueError(MP_ERROR_TEXT("timeout_ms must be >= 0, or -1 for no timeout"));
+        }
+        timeout_ms = t;
+    }
+    if (self->core->waiting) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("poll_ms re-entered on the same poller (from a scheduled callback?)"));
+    }
+    uevent_stats.polls++;
+    int64_t deadline = timeout_ms < 0 ? -1 : k_uptime_ticks() + k_ms_to_ticks_ceil64(timeout_ms);
+    bool main_thread = true;
+    #if MICROPY_PY_THREAD
+    main_thread = mp_thread_is_main_thread();
+    #endif
+    struct k_poll_event events[2];
+    k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, self->core->signal);
+    k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, uevent_backend_sched_signal());
+
+    self->core->waiting = true;
+    mp_obj_t result = MP_OBJ_NULL;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        for (;;) {
+            if (main_thread) {
+                // Soft callbacks run here; one may raise a registered source.
+                k_poll_signal_reset(uevent_backend_sched_signal());
+                mp_handle_pending(MP_HANDLE_PENDING_CALLBACKS_AND_EXCEPTIONS);
+            }
+            bool notified = uevent_poller_begin(self->core);
+            bool streams = poll_streams(self);
+            result = collect_ready(self);
+            if (result != MP_OBJ_NULL || notified) {
+                break;
+            }
+            k_timeout_t wait = K_FOREVER;
+            if (deadline >= 0) {
+                int64_t left = deadline - k_uptime_ticks();
+                if (left <= 0) {
+                    break;
+                }
+                wait = K_TICKS(left);
+            }
+            if (streams && (K_TIMEOUT_EQ(wait, K_FOREVER) || wait.ticks > k_ms_to_ticks_ceil64(CONFIG_UEVENT_STREAM_POLL_MS))) {
+                wait = K_MSEC(CONFIG_UEVENT_STREAM_POLL_MS);
+            }
+            MP_THREAD_GIL_EXIT();
+            k_poll(events, main_thread ? 2 : 1, wait);
+            MP_THREAD_GIL_ENTER();
+            uevent_stats.wakeups++;
+        }
+        nlr_pop();
+    } else {
+        self->core->waiting = false;
+        nlr_jump(nlr.ret_val);
+    }
+    self->core->waiting = false;
+    return result == MP_OBJ_NULL ? mp_obj_new_list(0, NULL) : result;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 2, uevent_poller_poll_ms);
+
+// poller.notify(): wakes poll_ms from any context; never lost.
+static mp_obj_t uevent_poller_notify_py(mp_obj_t self_in) {
+    uevent_poller_obj_t *self = poller_check_open(self_in);
+    uevent_poller_notify(self->core);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_poller_notify_obj, uevent_poller_notify_py);
+
+// poller.close(): frees every entry and the poller; also run by the GC.
+static mp_obj_t uevent_poller_close(mp_obj_t self_in) {
+    uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->core != NULL) {
+        uevent_poller_free(self->core);
+        self->core = NULL;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_poller_close_obj, uevent_poller_close);
+
+static mp_obj_t uevent_poller_len(mp_obj_t self_in) {
+    uevent_poller_obj_t *self = poller_check_open(self_in);
+    return MP_OBJ_NEW_SMALL_INT(self->registry->map.used);
+}
+
+static mp_obj_t uevent_poller_unary_op(mp_unary_op_t op, mp_obj_t self_in) {
+    if (op == MP_UNARY_OP_LEN) {
+        return uevent_poller_len(self_in);
+    }
+    return MP_OBJ_NULL;
+}
+
+static const mp_rom_map_elem_t uevent_poller_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR___del__), MP_ROM_PTR(&uevent_poller_close_obj) },
+    { MP_ROM_QSTR(MP_QSTR_register), MP_ROM_PTR(&uevent_poller_register_obj) },
+    { MP_ROM_QSTR(MP_QSTR_unregister), MP_ROM_PTR(&uevent_poller_unregister_obj) },
+    { MP_ROM_QSTR(MP_QSTR_poll_ms), MP_ROM_PTR(&uevent_poller_poll_ms_obj) },
+    { MP_ROM_QSTR(MP_QSTR_notify), MP_ROM_PTR(&uevent_poller_notify_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&uevent_poller_close_obj) },
+};
+static MP_DEFINE_CONST_DICT(uevent_poller_locals_dict, uevent_poller_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    uevent_poller_type,
+    MP_QSTR_poll,
+    MP_TYPE_FLAG_NONE,
+    make_new, uevent_poller_make_new,
+    unary_op, uevent_poller_unary_op,
+    locals_dict, &uevent_poller_locals_dict
+    );
+
+// entry.unregister(mask=READ|WRITE|EVENT)
+static mp_obj_t uevent_entry_unregister(size_t n_args, const mp_obj_t *args) {
+    uevent_entry_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    uint16_t mask = n_args > 1 ? mask_from_obj(args[1]) : UEVENT_ALL;
+    entry_unregister(self, mask);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_entry_unregister_obj, 1, 2, uevent_entry_unregister);
+
+static void uevent_entry_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    uevent_entry_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] == MP_OBJ_NULL) {
+        // Load.
+        if (attr == MP_QSTR_obj) {
+            dest[0] = self->obj;
+        } else if (attr == MP_QSTR_mask) {
+            uevent_entry_t *core = entry_core(self);
+            dest[0] = MP_OBJ_NEW_SMALL_INT(core == NULL ? 0 : core->armed);
+        } else if (attr == MP_QSTR_flags) {
+            dest[0] = MP_OBJ_NEW_SMALL_INT(self->flags);
+        } else if (attr == MP_QSTR_data) {
+            dest[0] = self->data;
+        } else if (attr == MP_QSTR_unregister) {
+            dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_unregister_obj);
+            dest[1] = self_in;
+        }
+    } else if (dest[1] != MP_OBJ_NULL && attr == MP_QSTR_data) {
+        // Store to .data (the only writable attribute).
+        self->data = dest[1];
+        dest[0] = MP_OBJ_NULL;
+    }
+}
+
+static void uevent_entry_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    uevent_entry_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    uevent_entry_t *core = entry_core(self);
+    mp_printf(print, "<entry mask=%u flags=%u%s>", core == NULL ? 0 : core->armed, self->flags,
+        core == NULL ? " unregistered" : "");
+}
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    uevent_entry_type,
+    MP_QSTR_entry,
+    MP_TYPE_FLAG_NONE,
+    print, uevent_entry_print,
+    attr, uevent_entry_attr
+    );
