@@ -1,0 +1,79 @@
+# uevent_codegen(OUTPUT_DIR <dir> MAX_SOURCES <n> OUT_SOURCES <var> [OUT_HEADERS <var>])
+#
+# Renders the board's uevent event-source table and k_poll backend storage
+# from the build's devicetree (${EDT_PICKLE}, written by Zephyr's dts step)
+# into OUTPUT_DIR at build time, and returns the generated .c files in
+# OUT_SOURCES (and the headers in OUT_HEADERS). Add the sources to a target of
+# the calling directory, OUTPUT_DIR to its include path, and the sources to
+# MicroPython's qstr scan: uevent_board_sources.c uses MP_QSTR_<name>.
+#
+# The generator runs from this repository's codegen/src with PYTHONPATH, so it
+# needs no pip install; it needs jinja2 in ${PYTHON_EXECUTABLE}. The command
+# re-runs when edt.pickle, a template or a package .py file changes. A
+# devicetree problem stops the build with
+# "devicetree error: <node path>: <what is wrong>".
+
+function(uevent_codegen)
+  cmake_parse_arguments(arg "" "OUTPUT_DIR;MAX_SOURCES;OUT_SOURCES;OUT_HEADERS" "" ${ARGN})
+  foreach(required OUTPUT_DIR MAX_SOURCES OUT_SOURCES)
+    if(NOT DEFINED arg_${required})
+      message(FATAL_ERROR "uevent_codegen(): ${required} is required")
+    endif()
+  endforeach()
+  if(arg_UNPARSED_ARGUMENTS)
+    message(FATAL_ERROR "uevent_codegen(): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
+  endif()
+  if(NOT arg_MAX_SOURCES MATCHES "^[0-9]+$")
+    message(FATAL_ERROR "uevent_codegen(): MAX_SOURCES must be a number, not '${arg_MAX_SOURCES}'")
+  endif()
+  if(NOT DEFINED EDT_PICKLE)
+    message(FATAL_ERROR "uevent_codegen(): EDT_PICKLE is not set: call it after find_package(Zephyr)")
+  endif()
+  if(NOT DEFINED PYTHON_EXECUTABLE)
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+    set(PYTHON_EXECUTABLE ${Python3_EXECUTABLE})
+  endif()
+
+  set(src_dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../src)
+  cmake_path(NORMAL_PATH src_dir)
+  file(GLOB_RECURSE package_files CONFIGURE_DEPENDS
+    ${src_dir}/uevent_codegen/*.py
+    ${src_dir}/uevent_codegen/templates/*.j2
+  )
+
+  set(sources
+    ${arg_OUTPUT_DIR}/uevent_board_sources.c
+    ${arg_OUTPUT_DIR}/uevent_backend.c
+  )
+  set(headers
+    ${arg_OUTPUT_DIR}/uevent_board_sources.h
+    ${arg_OUTPUT_DIR}/uevent_backend.h
+  )
+  set(docs
+    ${arg_OUTPUT_DIR}/board_sources.pyi
+    ${arg_OUTPUT_DIR}/board_sources.md
+  )
+
+  set(zephyr_base_arg)
+  if(DEFINED ZEPHYR_BASE)
+    set(zephyr_base_arg --zephyr-base ${ZEPHYR_BASE})
+  endif()
+
+  add_custom_command(
+    OUTPUT ${sources} ${headers} ${docs}
+    COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${src_dir}
+      ${PYTHON_EXECUTABLE} -m uevent_codegen
+      --edt-pickle ${EDT_PICKLE}
+      ${zephyr_base_arg}
+      --output-dir ${arg_OUTPUT_DIR}
+      --max-sources ${arg_MAX_SOURCES}
+    DEPENDS ${EDT_PICKLE} ${package_files}
+    COMMENT "uevent-codegen: rendering the board's event sources from the devicetree"
+    VERBATIM
+  )
+
+  set(${arg_OUT_SOURCES} ${sources} PARENT_SCOPE)
+  if(DEFINED arg_OUT_HEADERS)
+    set(${arg_OUT_HEADERS} ${headers} PARENT_SCOPE)
+  endif()
+endfunction()
