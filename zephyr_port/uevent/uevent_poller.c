@@ -37,7 +37,7 @@ static uint16_t mask_from_obj(mp_obj_t mask_in) {
         mp_raise_ValueError(MP_ERROR_TEXT("mask is 0: give READ, WRITE and/or EVENT"));
     }
     if (mask & ~UEVENT_ALL) {
-        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("mask 0x%x has unknown bits (READ=1, WRITE=2, EVENT=4)"), (unsigned)mask);
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("mask %d has unknown bits (READ=1, WRITE=2, EVENT=4)"), (int)mask);
     }
     return (uint16_t)mask;
 }
@@ -60,6 +60,11 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
     mp_obj_t obj = args[1];
     uint16_t mask = n_args > 2 ? mask_from_obj(args[2]) : UEVENT_ALL;
 
+    // Check the object first: an unhashable non-source gets the clear error.
+    bool polled_stream;
+    uint16_t initial;
+    uevent_source_t *source = uevent_source_of(obj, &polled_stream, &initial);
+
     mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
     uevent_entry_obj_t *entry;
     if (elem != NULL) {
@@ -73,9 +78,6 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
         mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
     }
 
-    bool polled_stream;
-    uint16_t initial;
-    uevent_source_t *source = uevent_source_of(obj, &polled_stream, &initial);
     entry = mp_obj_malloc(uevent_entry_obj_t, &uevent_entry_type);
     entry->poller = self;
     entry->obj = obj;
