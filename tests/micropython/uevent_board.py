@@ -1,0 +1,41 @@
+# Board sources rendered by codegen from the QEMU overlay (emulated GPIO):
+# they exist by name, and a real GPIO interrupt makes them fire.
+import machine
+import sys
+import uevent
+import _uevent_test
+
+names = uevent.sources()
+for n in ("ebtn0", "ebtn1", "ebtn2", "bounce_pin"):
+    print(n, n in names)
+
+sw0 = uevent.source("sw0")
+print(sw0 is uevent.source("ebtn0"), sw0.name, sw0.path, sw0.ready)
+print(uevent.source("uart0") is sys.stdin)
+print(type(uevent.source("uart1")).__name__)
+try:
+    uevent.source("no_such_source")
+except ValueError as ex:
+    print("ValueError", ex)
+
+p = uevent.poll()
+e = p.register(sw0, uevent.EVENT)
+raw = machine.Pin(("gpio_emul0", 0))
+# Buttons are active low and interrupt on press (edge to active), then
+# debounce: one EVENT once the pin has been quiet for the debounce time.
+_uevent_test.set_input(raw, 1)
+print(p.poll_ms(100))
+for level in (0, 1, 0, 1, 0):
+    _uevent_test.set_input(raw, level)
+r = p.poll_ms(1000)
+print([x is e for x in r], sw0.value())
+print(p.poll_ms(100))
+_uevent_test.set_input(raw, 1)
+print(sw0.value())
+
+# A pin source of our binding (uevent,pin-source, both edges, 20 ms debounce).
+bp = uevent.source("bounce_pin")
+eb = p.register(bp, uevent.EVENT)
+_uevent_test.set_input(machine.Pin(("gpio_emul0", 3)), 1)
+print([x is eb for x in p.poll_ms(1000)])
+p.close()
