@@ -72,6 +72,18 @@ def other(arg):
 p.register(f, uevent.EVENT)
 tim.init(mode=machine.Timer.ONE_SHOT, period=50, callback=lambda t: micropython.schedule(other, None), hard=True)
 print(len(p.poll_ms(2000)), got)
+
+# Closing the poller from a callback while it waits: poll_ms raises.
+def closer(arg):
+    p.close()
+
+
+p.register(f, uevent.EVENT)
+tim.init(mode=machine.Timer.ONE_SHOT, period=50, callback=lambda t: micropython.schedule(closer, None), hard=True)
+try:
+    p.poll_ms(2000)
+except ValueError as ex:
+    print("ValueError", ex)
 tim.deinit()
 q.close()
-p.close()
+print(uevent.stats()["pollers_in_use"])

@@ -208,6 +208,10 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
                 k_poll_signal_reset(uevent_backend_sched_signal());
                 mp_handle_pending(MP_HANDLE_PENDING_CALLBACKS_AND_EXCEPTIONS);
             }
+            if (self->core == NULL) {
+                // Closed by a callback or another thread meanwhile.
+                mp_raise_ValueError(MP_ERROR_TEXT("poller was closed while waiting"));
+            }
             bool notified = uevent_poller_begin(self->core);
             bool streams = poll_streams(self);
             result = collect_ready(self);
@@ -232,7 +236,9 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
         }
         nlr_pop();
     } else {
-        self->core->waiting = false;
+        if (self->core != NULL) {
+            self->core->waiting = false;
+        }
         nlr_jump(nlr.ret_val);
     }
     self->core->waiting = false;
@@ -252,6 +258,8 @@ static MP_DEFINE_CONST_FUN_OBJ_1(uevent_poller_notify_obj, uevent_poller_notify_
 static mp_obj_t uevent_poller_close(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->core != NULL) {
+        // A poll_ms sleeping on this poller sees the close when it wakes.
+        uevent_poller_notify(self->core);
         uevent_poller_free(self->core);
         self->core = NULL;
     }
