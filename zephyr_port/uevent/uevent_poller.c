@@ -131,6 +131,8 @@ static MP_DEFINE_CONST_FUN_OBJ_2(uevent_poller_unregister_obj, uevent_poller_unr
 
 // Asks each explicitly polled stream that has READ/WRITE armed. Returns
 // whether any such stream exists (then poll_ms must wake to ask again).
+// The ioctl may be Python code that unregisters entries or closes the
+// poller: then this pass stops, and the next round asks again.
 static bool poll_streams(uevent_poller_obj_t *self) {
     bool any = false;
     for (uevent_entry_t *e = self->core->polled; e != NULL; e = e->sub_next) {
@@ -140,11 +142,16 @@ static bool poll_streams(uevent_poller_obj_t *self) {
             continue;
         }
         any = true;
+        uint16_t generation = e->generation;
         uintptr_t flags = ((want & UEVENT_READ) ? MP_STREAM_POLL_RD : 0) | ((want & UEVENT_WRITE) ? MP_STREAM_POLL_WR : 0);
         const mp_stream_p_t *stream = mp_get_stream(entry->obj);
         int errcode;
         mp_uint_t ret = stream->ioctl(entry->obj, MP_STREAM_POLL, flags, &errcode);
         uevent_stats.explicit_polls++;
+        if (self->core == NULL || !e->in_use || e->generation != generation || e->user != entry) {
+            // The entry (or the poller) went away inside the ioctl.
+            break;
+        }
         uint16_t events = 0;
         if (ret == MP_STREAM_ERROR || (ret & (MP_STREAM_POLL_ERR | MP_STREAM_POLL_HUP))) {
             events = UEVENT_READ | UEVENT_WRITE;
@@ -214,6 +221,10 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
             }
             bool notified = uevent_poller_begin(self->core);
             bool streams = poll_streams(self);
+            if (self->core == NULL) {
+                // Closed by a polled stream's ioctl (Python code).
+                mp_raise_ValueError(MP_ERROR_TEXT("poller was closed while waiting"));
+            }
             result = collect_ready(self);
             if (result != MP_OBJ_NULL || notified) {
                 break;
