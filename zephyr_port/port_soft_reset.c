@@ -5,6 +5,9 @@
 #include "uevent/uevent_board.h"
 
 void uevent_backend_init(void);
+#if defined(CONFIG_UEVENT_TEST_HOOKS)
+void uevent_test_deinit(void);
+#endif
 
 void port_boot_init(void) {
     // Static uevent storage, then the board's sources (pins, callbacks).
@@ -16,6 +19,9 @@ void port_soft_reset_init(void) {
 }
 
 void port_soft_reset_deinit(void) {
+    #if defined(CONFIG_UEVENT_TEST_HOOKS)
+    uevent_test_deinit();   // a storm left running by a failed test
+    #endif
     machine_timer_deinit_all();
     machine_pin_deinit_all();
     machine_uart_deinit_all();

@@ -3,11 +3,26 @@
  *
  * set_input(pin, level) drives an input of a zephyr,gpio-emul controller,
  * which runs the same GPIO callbacks a real edge interrupt would.
+ *
+ * Storms (docs/reliability.md): storm_start(sources, period_us=0, burst=1)
+ * starts a k_timer whose ISR, on every expiry, raises each source `burst`
+ * times: a uevent.Flag is set as Flag.set() does (is_set, then EVENT), a
+ * machine.Pin on an emulated GPIO controller has its input toggled, which
+ * runs the real GPIO callback (so give the pin both edges). The ISR counts
+ * what it did per source in C; storm_stop() stops the timer and returns
+ * those counts. The sources stay reachable from a root pointer while the
+ * storm runs, so the GC never frees an object the ISR touches.
  */
 #include <zephyr/drivers/gpio/gpio_emul.h>
 
+#include <string.h>
+
 #include "py/runtime.h"
 #include "../machine_pin.h"
+#include "../modmachine_port.h"
+#include "uevent_obj.h"
+
+#define STORM_MAX_SOURCES (64)
 
 static mp_obj_t uevent_test_set_input(mp_obj_t pin_in, mp_obj_t level_in) {
     machine_pin_obj_t *pin = machine_pin_find(pin_in);
@@ -21,9 +36,191 @@ static mp_obj_t uevent_test_set_input(mp_obj_t pin_in, mp_obj_t level_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(uevent_test_set_input_obj, uevent_test_set_input);
 
+// raised(obj): the raise count of obj's uevent source (uevent_source_t.raised).
+static mp_obj_t uevent_test_raised(mp_obj_t obj) {
+    bool polled_stream;
+    uint16_t initial;
+    uevent_source_t *src = uevent_source_of(obj, &polled_stream, &initial);
+    if (src == NULL) {
+        mp_raise_TypeError(MP_ERROR_TEXT("an explicitly polled stream has no raise count"));
+    }
+    return mp_obj_new_int_from_uint(src->raised);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_raised_obj, uevent_test_raised);
+
+// ---- storms ----
+
+MP_REGISTER_ROOT_POINTER(mp_obj_t uevent_test_storm_sources);
+
+typedef struct {
+    uevent_flag_obj_t *flag;            // a Flag, or NULL for a pin
+    const struct device *port;          // a pin on an emulated controller
+    gpio_pin_t pin;
+    uint8_t level;
+} storm_target_t;
+
+static struct {
+    struct k_timer timer;
+    storm_target_t target[STORM_MAX_SOURCES];
+    volatile uint32_t count[STORM_MAX_SOURCES]; // raises (Flag) or edges driven (Pin)
+    volatile uint32_t fires;            // timer expiries
+    volatile uint32_t errors;           // gpio_emul_input_set failures in the ISR
+    size_t n;
+    uint16_t burst;
+    bool running;
+    bool timer_ready;
+    int64_t start_ticks;
+    int64_t stop_ticks;
+} storm;
+
+static void storm_isr(struct k_timer *timer) {
+    (void)timer;
+    storm.fires++;
+    for (uint16_t b = 0; b < storm.burst; b++) {
+        for (size_t i = 0; i < storm.n; i++) {
+            storm_target_t *t = &storm.target[i];
+            if (t->flag != NULL) {
+                t->flag->is_set = true;
+                uevent_source_raise(&t->flag->source, UEVENT_EVENT);
+                storm.count[i]++;
+            } else {
+                t->level ^= 1;
+                if (gpio_emul_input_set(t->port, t->pin, t->level) == 0) {
+                    storm.count[i]++;
+                } else {
+                    storm.errors++;
+                }
+            }
+        }
+    }
+}
+
+static void storm_halt(void) {
+    if (storm.running) {
+        k_timer_stop(&storm.timer);
+        storm.running = false;
+        storm.stop_ticks = k_uptime_ticks();
+    }
+}
+
+// storm_start(sources, period_us=0, burst=1): period_us 0 = every tick.
+static mp_obj_t uevent_test_storm_start(size_t n_args, const mp_obj_t *args) {
+    if (storm.running) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("a storm is already running"));
+    }
+    size_t n;
+    mp_obj_t *items;
+    // Keep our own tuple: the caller's list may change under us.
+    mp_obj_get_array(args[0], &n, &items);
+    mp_obj_t sources = mp_obj_new_tuple(n, items);
+    mp_obj_tuple_get(sources, &n, &items);
+    if (n == 0 || n > STORM_MAX_SOURCES) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("a storm needs 1 to %d sources"), STORM_MAX_SOURCES);
+    }
+    mp_int_t period_us = n_args > 1 ? mp_obj_get_int(args[1]) : 0;
+    mp_int_t burst = n_args > 2 ? mp_obj_get_int(args[2]) : 1;
+    if (period_us < 0 || burst < 1 || burst > 1000) {
+        mp_raise_ValueError(MP_ERROR_TEXT("period_us must be >= 0 and burst 1..1000"));
+    }
+    storm_target_t targets[STORM_MAX_SOURCES];
+    for (size_t i = 0; i < n; i++) {
+        storm_target_t *t = &targets[i];
+        if (mp_obj_is_type(items[i], &uevent_flag_type)) {
+            t->flag = MP_OBJ_TO_PTR(items[i]);
+            t->port = NULL;
+            t->pin = 0;
+            t->level = 0;
+        } else if (mp_obj_is_type(items[i], &machine_pin_type)) {
+            machine_pin_obj_t *pin = MP_OBJ_TO_PTR(items[i]);
+            t->flag = NULL;
+            t->port = pin->port;
+            t->pin = pin->pin;
+            // Start from the pin's present input level; setting it again to
+            // that level checks it is an emulated input without an edge.
+            int level = gpio_pin_get_raw(pin->port, pin->pin);
+            if (level < 0 || gpio_emul_input_set(pin->port, pin->pin, level) != 0) {
+                mp_raise_ValueError(MP_ERROR_TEXT("storm pins must be inputs of an emulated GPIO controller"));
+            }
+            t->level = (uint8_t)level;
+        } else {
+            mp_raise_TypeError(MP_ERROR_TEXT("storm sources are uevent.Flag or machine.Pin"));
+        }
+    }
+    if (!storm.timer_ready) {
+        k_timer_init(&storm.timer, storm_isr, NULL);
+        storm.timer_ready = true;
+    }
+    memcpy(storm.target, targets, n * sizeof(targets[0]));
+    for (size_t i = 0; i < STORM_MAX_SOURCES; i++) {
+        storm.count[i] = 0;
+    }
+    storm.n = n;
+    storm.burst = (uint16_t)burst;
+    storm.fires = 0;
+    storm.errors = 0;
+    MP_STATE_PORT(uevent_test_storm_sources) = sources;
+    storm.running = true;
+    storm.start_ticks = k_uptime_ticks();
+    storm.stop_ticks = storm.start_ticks;
+    k_timeout_t period = period_us == 0 ? K_TICKS(1) : K_USEC(period_us);
+    k_timer_start(&storm.timer, period, period);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_storm_start_obj, 1, 3, uevent_test_storm_start);
+
+static mp_obj_t storm_report(void) {
+    mp_obj_t counts = mp_obj_new_tuple(storm.n, NULL);
+    mp_obj_tuple_t *t = MP_OBJ_TO_PTR(counts);
+    unsigned int key = irq_lock();
+    uint32_t fires = storm.fires;
+    uint32_t errors = storm.errors;
+    uint32_t snapshot[STORM_MAX_SOURCES];
+    for (size_t i = 0; i < storm.n; i++) {
+        snapshot[i] = storm.count[i];
+    }
+    int64_t end = storm.running ? k_uptime_ticks() : storm.stop_ticks;
+    irq_unlock(key);
+    for (size_t i = 0; i < storm.n; i++) {
+        t->items[i] = mp_obj_new_int_from_uint(snapshot[i]);
+    }
+    mp_obj_t d = mp_obj_new_dict(5);
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_counts), counts);
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_fires), mp_obj_new_int_from_uint(fires));
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_errors), mp_obj_new_int_from_uint(errors));
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_ms), mp_obj_new_int_from_ll(k_ticks_to_ms_floor64(end - storm.start_ticks)));
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_running), mp_obj_new_bool(storm.running));
+    return d;
+}
+
+// storm_stop() -> {"counts": (per source), "fires", "errors", "ms", "running"}
+static mp_obj_t uevent_test_storm_stop(void) {
+    storm_halt();
+    mp_obj_t d = storm_report();
+    MP_STATE_PORT(uevent_test_storm_sources) = MP_OBJ_NULL;
+    return d;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(uevent_test_storm_stop_obj, uevent_test_storm_stop);
+
+// storm_info(): the same report while the storm runs (or after it stopped).
+static mp_obj_t uevent_test_storm_info(void) {
+    return storm_report();
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(uevent_test_storm_info_obj, uevent_test_storm_info);
+
+// Stops a storm left running by a test that failed (soft reset calls it).
+void uevent_test_deinit(void);
+void uevent_test_deinit(void) {
+    storm_halt();
+}
+
 static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__uevent_test) },
     { MP_ROM_QSTR(MP_QSTR_set_input), MP_ROM_PTR(&uevent_test_set_input_obj) },
+    { MP_ROM_QSTR(MP_QSTR_raised), MP_ROM_PTR(&uevent_test_raised_obj) },
+    { MP_ROM_QSTR(MP_QSTR_storm_start), MP_ROM_PTR(&uevent_test_storm_start_obj) },
+    { MP_ROM_QSTR(MP_QSTR_storm_stop), MP_ROM_PTR(&uevent_test_storm_stop_obj) },
+    { MP_ROM_QSTR(MP_QSTR_storm_info), MP_ROM_PTR(&uevent_test_storm_info_obj) },
+    { MP_ROM_QSTR(MP_QSTR_STORM_MAX_SOURCES), MP_ROM_INT(STORM_MAX_SOURCES) },
 };
 static MP_DEFINE_CONST_DICT(uevent_test_module_globals, uevent_test_module_globals_table);
 
