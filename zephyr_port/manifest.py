@@ -1,2 +1,3 @@
-# Frozen into every image: asyncio from the pinned MicroPython.
-include("$(MPY_DIR)/extmod/asyncio")
+# Frozen into every image: asyncio from the pinned MicroPython with its IO
+# queue on uevent (python/README.md).
+include("$(UEVENT_DIR)/python/manifest.py")

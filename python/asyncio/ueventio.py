@@ -1,0 +1,113 @@
+# asyncio's IO queue on uevent, ThreadSafeFlag on uevent.Flag, and
+# wait_event(). See python/README.md.
+
+import uevent
+from . import core
+
+
+# The tasks waiting on one registered object, one per event bit: t[0] READ,
+# t[1] WRITE, t[2] EVENT. It is the uevent entry's .data, and each waiting
+# task's .data, so Task.cancel() calls remove() on it: O(1), no scan.
+class _Waiters:
+    def __init__(self, entry):
+        self.e = entry
+        self.t = [None, None, None]
+
+    # Called by Task.cancel() (a wait_for timeout cancels too).
+    def remove(self, task):
+        t = self.t
+        for i in (0, 1, 2):
+            if t[i] is task:
+                t[i] = None
+                self.e.unregister(1 << i)
+        if t[0] is None and t[1] is None and t[2] is None:
+            self.e.unregister()
+
+
+class IOQueue:
+    def __init__(self):
+        self.poller = uevent.poll()
+        # core checks `_io_queue.map` for "is anything waiting on IO": the
+        # poller's len() is the number of registered objects.
+        self.map = self.poller
+
+    def _enqueue(self, s, i):
+        e = self.poller.register(s, 1 << i)
+        w = e.data
+        if w is None:
+            w = e.data = _Waiters(e)
+        if w.t[i] is not None:
+            raise RuntimeError("another task waits for this event")
+        w.t[i] = core.cur_task
+        # Link the task to its waiters so that cancel() can unregister.
+        core.cur_task.data = w
+
+    def queue_read(self, s):
+        self._enqueue(s, 0)
+
+    def queue_write(self, s):
+        self._enqueue(s, 1)
+
+    # Our addition: wait for EVENT (a Pin edge, a Flag, a Timer expiry, a
+    # board source, a UART line error).
+    def queue_event(self, s):
+        self._enqueue(s, 2)
+
+    # Kept for upstream compatibility; tasks normally link to _Waiters.
+    def remove(self, task):
+        pass
+
+    def wait_io_event(self, dt):
+        # dt: ms until the next timer deadline, or -1: sleep until an event.
+        for e in self.poller.poll_ms(dt):
+            w = e.data
+            t = w.t
+            f = e.flags
+            # Delivered bits are one-shot: they are disarmed already.
+            if f & 1 and t[0] is not None:
+                core._task_queue.push(t[0])
+                t[0] = None
+            if f & 2 and t[1] is not None:
+                core._task_queue.push(t[1])
+                t[1] = None
+            if f & 4 and t[2] is not None:
+                core._task_queue.push(t[2])
+                t[2] = None
+            if t[0] is None and t[1] is None and t[2] is None:
+                e.unregister()
+
+
+# Same shape as upstream's ThreadSafeFlag: set() from a hard IRQ, another
+# thread or a soft callback; `await flag.wait()`; self-clearing after a
+# wait. Built on uevent.Flag, so set() wakes the loop at once.
+class ThreadSafeFlag:
+    def __init__(self):
+        self._f = uevent.Flag()
+
+    def set(self):
+        self._f.set()
+
+    def clear(self):
+        self._f.clear()
+
+    def is_set(self):
+        return self._f.is_set()
+
+    async def wait(self):
+        f = self._f
+        if not f.is_set():
+            yield core._io_queue.queue_event(f)
+        f.clear()
+
+
+# Our addition: wait until `src` raises EVENT after this call. `src` is a
+# machine.Pin with IRQ edges set (pin.irq(trigger=...)), a machine.Timer, a
+# uevent.Flag, a uevent board source or its name ("sw0").
+# async
+def wait_event(src):
+    if isinstance(src, str):
+        src = uevent.source(src)
+    q = core._io_queue
+    if not isinstance(q, IOQueue):
+        raise RuntimeError("wait_event needs asyncio.use_uevent()")
+    yield q.queue_event(src)
