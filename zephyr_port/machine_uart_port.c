@@ -55,6 +55,13 @@ static mp_int_t uart_rx_count(machine_uart_obj_t *self) {
     return (self->rx_head + self->rx_size - self->rx_tail) % self->rx_size;
 }
 
+// Stream readiness is a level, checked when READ/WRITE is armed or delivered:
+// READ while bytes are buffered, WRITE always (output is polled).
+static uint16_t uart_level(uevent_source_t *src) {
+    machine_uart_obj_t *self = CONTAINER_OF(src, machine_uart_obj_t, source);
+    return (uart_rx_count(self) > 0 ? UEVENT_READ : 0) | UEVENT_WRITE;
+}
+
 static void mp_machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     struct uart_config config = {0};
@@ -130,7 +137,7 @@ static mp_obj_t mp_machine_uart_make_new(const mp_obj_type_t *type, size_t n_arg
         self->rx_overruns = 0;
         self->line_errors = 0;
         self->timeout_ms = 0;
-        uevent_source_init(&self->source);
+        uevent_source_init_level(&self->source, uart_level);
         self->next = MP_STATE_PORT(machine_uart_list);
         MP_STATE_PORT(machine_uart_list) = self;
         int ret = uart_irq_callback_user_data_set(dev, uart_rx_isr, self);
