@@ -64,6 +64,22 @@ static mp_obj_t uevent_stats_py(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(uevent_stats_obj, uevent_stats_py);
 
+#if CONFIG_SCHED_THREAD_USAGE_ALL
+// uevent.cpu_stats() -> dict: CPU cycles since boot spent in threads ("busy")
+// and in Zephyr's idle thread ("idle"), and the cycle rate ("hz"), from
+// Zephyr's thread runtime statistics (CONFIG_THREAD_RUNTIME_STATS).
+static mp_obj_t uevent_cpu_stats(void) {
+    k_thread_runtime_stats_t s;
+    k_thread_runtime_stats_all_get(&s);
+    mp_obj_t d = mp_obj_new_dict(3);
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_busy), mp_obj_new_int_from_ull(s.total_cycles));
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_idle), mp_obj_new_int_from_ull(s.idle_cycles));
+    mp_obj_dict_store(d, MP_OBJ_NEW_QSTR(MP_QSTR_hz), mp_obj_new_int_from_uint(sys_clock_hw_cycles_per_sec()));
+    return d;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(uevent_cpu_stats_obj, uevent_cpu_stats);
+#endif
+
 // uevent.source(name) -> the board source with that devicetree name
 static mp_obj_t uevent_source(mp_obj_t name_in) {
     qstr name = mp_obj_str_get_qstr(name_in);
@@ -102,6 +118,9 @@ static const mp_rom_map_elem_t uevent_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_scheduler_lock), MP_ROM_PTR(&uevent_scheduler_lock_obj) },
     { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&uevent_stats_obj) },
     { MP_ROM_QSTR(MP_QSTR_source), MP_ROM_PTR(&uevent_source_obj) },
+    #if CONFIG_SCHED_THREAD_USAGE_ALL
+    { MP_ROM_QSTR(MP_QSTR_cpu_stats), MP_ROM_PTR(&uevent_cpu_stats_obj) },
+    #endif
     { MP_ROM_QSTR(MP_QSTR_sources), MP_ROM_PTR(&uevent_sources_obj) },
     { MP_ROM_QSTR(MP_QSTR_READ), MP_ROM_INT(UEVENT_READ) },
     { MP_ROM_QSTR(MP_QSTR_WRITE), MP_ROM_INT(UEVENT_WRITE) },
