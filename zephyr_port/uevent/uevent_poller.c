@@ -6,6 +6,7 @@
  * is called, or the timeout expires. Delivered bits are one-shot: they are
  * disarmed and must be re-armed with register(). See docs/uevent.md.
  */
+#include "py/gc.h"
 #include "py/mphal.h"
 #include "py/runtime.h"
 #include "py/stream.h"
@@ -46,6 +47,12 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     uevent_poller_core_t *core = uevent_poller_alloc();
     if (core == NULL) {
+        // Pollers dropped without close() hold their slot until the GC
+        // runs their finaliser: collect once before giving up.
+        gc_collect();
+        core = uevent_poller_alloc();
+    }
+    if (core == NULL) {
         mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("too many pollers (CONFIG_UEVENT_MAX_POLLERS=%d)"), CONFIG_UEVENT_MAX_POLLERS);
     }
     uevent_poller_obj_t *self = mp_obj_malloc_with_finaliser(uevent_poller_obj_t, type);
@@ -85,6 +92,12 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
     entry->flags = 0;
     entry->polled_stream = polled_stream;
     uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
+    if (core == NULL) {
+        // Entries of pollers dropped without close() come back when the GC
+        // finalises those pollers: collect once before giving up.
+        gc_collect();
+        core = uevent_entry_alloc(self->core, source, entry);
+    }
     if (core == NULL) {
         mp_raise_msg_varg(&mp_type_OSError,
             MP_ERROR_TEXT("uevent entries used up (CONFIG_UEVENT_MAX_ENTRIES=%d)"), CONFIG_UEVENT_MAX_ENTRIES);
