@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from raw_repl import RawRepl
 from twister_harness import DeviceAdapter
+
+from raw_repl import RawRepl
 
 TESTS_DIR = Path(__file__).resolve().parents[3]
 SCRIPTS_DIR = TESTS_DIR / "micropython"

@@ -2,8 +2,9 @@
 
 import re
 
-from conftest import build_board, wait_for_banner
 from twister_harness import DeviceAdapter
+
+from conftest import build_board, wait_for_banner
 
 
 def test_boot_banner(dut: DeviceAdapter) -> None:

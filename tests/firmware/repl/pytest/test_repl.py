@@ -1,8 +1,9 @@
 """The friendly REPL evaluates what is typed on the console."""
 
 import pytest
-from conftest import wait_for_banner
 from twister_harness import DeviceAdapter
+
+from conftest import wait_for_banner
 
 
 @pytest.fixture

@@ -8,9 +8,10 @@ script needs no firmware build: see tests/micropython/README.md.
 from pathlib import Path
 
 import pytest
+from twister_harness.exceptions import TwisterHarnessTimeoutException
+
 from conftest import SCRIPTS_DIR, script_timeout
 from raw_repl import RawRepl, normalize
-from twister_harness.exceptions import TwisterHarnessTimeoutException
 
 SCRIPTS = sorted(SCRIPTS_DIR.glob("*.py"))
 
@@ -27,7 +28,5 @@ def test_script(raw_repl: RawRepl, script: Path) -> None:
     got = normalize(result.combined)
     if got == ["SKIP"]:
         pytest.skip(f"{script.name} printed SKIP")
-    assert exp_file.is_file(), (
-        f"{exp_file.name} is missing; the script printed:\n{result.combined}"
-    )
+    assert exp_file.is_file(), f"{exp_file.name} is missing; the script printed:\n{result.combined}"
     assert got == normalize(exp_file.read_text())

@@ -1,0 +1,123 @@
+"""Run MicroPython's tests/run-tests.py against a firmware in QEMU.
+
+Usage: conformance.py --micropy-dir DIR --elf ELF --machine M --results DIR
+                      [--full] [--skip-file F] [--bound SECONDS] [--counts FILE]
+
+Prints run-tests.py's report and a last line ``conformance: P passed, F
+failed, S skipped``; exits 1 on any failure or when the bound is hit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SUBSET_DIRS = ["basics"]
+
+
+def skip_patterns(path: Path | None) -> list[str]:
+    if path is None or not path.is_file():
+        return []
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--micropy-dir", type=Path, required=True)
+    ap.add_argument("--elf", type=Path, required=True)
+    ap.add_argument("--machine", required=True, help="QEMU machine, e.g. lm3s6965evb")
+    ap.add_argument("--results", type=Path, required=True)
+    ap.add_argument("--full", action="store_true", help="all of run-tests.py's directories")
+    ap.add_argument("--skip-file", type=Path)
+    ap.add_argument("--bound", type=float, default=1200, help="seconds for the whole run")
+    ap.add_argument("--counts", type=Path, help="write 'passed failed skipped' here")
+    args = ap.parse_args()
+
+    tests_dir = args.micropy_dir / "tests"
+    if not (tests_dir / "run-tests.py").is_file():
+        print(f"error: no run-tests.py in {tests_dir}", file=sys.stderr)
+        return 1
+    # run-tests.py splits the execpty command on spaces.
+    elf = args.elf.resolve()
+    if " " in str(elf):
+        tmp = args.results / "zephyr.elf"
+        args.results.mkdir(parents=True, exist_ok=True)
+        shutil.copy(elf, tmp)
+        elf = tmp
+    if args.results.exists():
+        shutil.rmtree(args.results)
+    args.results.mkdir(parents=True)
+
+    qemu = (
+        f"qemu-system-arm -cpu cortex-m3 -machine {args.machine}"
+        f" -display none -monitor none -serial pty -kernel {elf}"
+    )
+    cmd = [
+        sys.executable,
+        "run-tests.py",
+        "-t",
+        f"execpty:{qemu}",
+        "-r",
+        str(args.results.resolve()),
+    ]
+    for pattern in skip_patterns(args.skip_file):
+        cmd += ["-e", pattern]
+    if not args.full:
+        cmd += ["-d", *SUBSET_DIRS]
+    print(
+        "conformance:", "full run" if args.full else f"subset {' '.join(SUBSET_DIRS)}", flush=True
+    )
+    log = args.results / "run-tests.log"
+    timed_out = False
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=tests_dir, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            proc.wait(timeout=args.bound)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            os.killpg(proc.pid, 9)
+            proc.wait()
+
+    text = log.read_text(errors="replace")
+    # The per-test lines are in the log; show the report at its end.
+    report = [
+        line for line in text.splitlines() if re.match(r"^(\d+ tests|FAIL |platform=|error)", line)
+    ]
+    print("\n".join(report))
+    results_file = args.results / "_results.json"
+    counts = {"pass": 0, "fail": 0, "skip": 0}
+    if results_file.is_file():
+        for _test, result, *_ in json.loads(results_file.read_text())["results"]:
+            if result in counts:
+                counts[result] += 1
+    failed = counts["fail"]
+    if timed_out:
+        print(f"conformance: stopped after the {args.bound:.0f} s bound (log: {log})")
+        failed += 1
+    elif not results_file.is_file():
+        print(f"conformance: run-tests.py gave no results (log: {log}); its last lines:")
+        print("\n".join(text.splitlines()[-15:]))
+        failed += 1
+    elif proc.returncode != 0 and not failed:
+        print(f"conformance: run-tests.py exited with {proc.returncode} (log: {log})")
+        failed += 1
+    print(
+        f"conformance: {counts['pass']} passed, {failed} failed, {counts['skip']} skipped"
+        f" (results: {args.results})"
+    )
+    if args.counts:
+        args.counts.write_text(f"{counts['pass']} {failed} {counts['skip']}\n")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
