@@ -49,6 +49,9 @@
 #define MICROPY_PY_SELECT           (1)
 #define MICROPY_PY_SELECT_SELECT    (0)
 #define MICROPY_PY_ASYNCIO          (1)
+// Non-blocking stream reads return None (not OSError(EAGAIN)): asyncio's
+// StreamReader.readline() on a UART relies on it.
+#define MICROPY_STREAMS_NON_BLOCK   (1)
 #define MICROPY_PY_TIME             (1)
 #define MICROPY_PY_TIME_TIME_TIME_NS (1)
 #define MICROPY_PY_TIME_INCLUDEFILE "time_port.c"
