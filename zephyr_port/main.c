@@ -62,6 +62,9 @@ soft_reset:
     }
 
     mp_printf(&mp_plat_print, "MPY: soft reboot\n");
+    #if MICROPY_PY_THREAD
+    mp_thread_deinit();
+    #endif
     port_soft_reset_deinit();
     gc_sweep_all();
     mp_deinit();
