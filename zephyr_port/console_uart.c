@@ -3,7 +3,8 @@
  *
  * RX is interrupt driven into a ring buffer; a reader with nothing to read
  * sleeps in uevent_port_wait_ms() until the RX interrupt wakes it, so the
- * REPL costs no CPU while idle. TX uses polled output.
+ * REPL costs no CPU while idle. A UART without interrupts is polled from a
+ * timer instead (console_poll_tick). TX uses polled output.
  */
 #include <zephyr/device.h>
 #include <zephyr/drivers/uart.h>
@@ -37,6 +38,28 @@ uevent_source_t *console_uart_source(void) {
     return &console_source;
 }
 
+// Stores one received byte (from the RX ISR or the poll timer); true if
+// a reader should wake.
+static bool console_rx_byte(uint8_t c) {
+    if (c == mp_interrupt_char) {
+        mp_sched_keyboard_interrupt();
+        return true;
+    }
+    uint32_t next = (rx_head + 1) % CONSOLE_RX_BUF_SIZE;
+    if (next == rx_tail) {
+        rx_dropped++;
+        return false;
+    }
+    rx_buf[rx_head] = c;
+    rx_head = next;
+    return true;
+}
+
+static void console_rx_wake(void) {
+    uevent_port_wake();
+    uevent_source_raise(&console_source, UEVENT_READ);
+}
+
 static void console_rx_isr(const struct device *dev, void *user_data) {
     (void)user_data;
     bool woke = false;
@@ -45,23 +68,30 @@ static void console_rx_isr(const struct device *dev, void *user_data) {
         if (uart_fifo_read(dev, &c, 1) != 1) {
             break;
         }
-        if (c == mp_interrupt_char) {
-            mp_sched_keyboard_interrupt();
-            woke = true;
-            continue;
-        }
-        uint32_t next = (rx_head + 1) % CONSOLE_RX_BUF_SIZE;
-        if (next == rx_tail) {
-            rx_dropped++;
-            continue;
-        }
-        rx_buf[rx_head] = c;
-        rx_head = next;
-        woke = true;
+        woke |= console_rx_byte(c);
     }
     if (woke) {
-        uevent_port_wake();
-        uevent_source_raise(&console_source, UEVENT_READ);
+        console_rx_wake();
+    }
+}
+
+// Fallback for a UART without the interrupt-driven API (native_sim's, in
+// Zephyr 3.5): a timer drains uart_poll_in every CONSOLE_POLL_MS and raises
+// the same wake. Readers still sleep; the cost is a timer interrupt every
+// period and up to that much input latency.
+#define CONSOLE_POLL_MS (10)
+static struct k_timer console_poll_timer;
+
+static void console_poll_tick(struct k_timer *timer) {
+    (void)timer;
+    bool woke = false;
+    unsigned char c;
+    // While the buffer is full, input waits in the UART (no drops).
+    while ((rx_head + 1) % CONSOLE_RX_BUF_SIZE != rx_tail && uart_poll_in(console_dev, &c) == 0) {
+        woke |= console_rx_byte(c);
+    }
+    if (woke) {
+        console_rx_wake();
     }
 }
 
@@ -70,8 +100,12 @@ int console_uart_init(void) {
         return -ENODEV;
     }
     uevent_source_init_level(&console_source, console_level);
-    uart_irq_callback_user_data_set(console_dev, console_rx_isr, NULL);
-    uart_irq_rx_enable(console_dev);
+    if (uart_irq_callback_user_data_set(console_dev, console_rx_isr, NULL) == 0) {
+        uart_irq_rx_enable(console_dev);
+    } else {
+        k_timer_init(&console_poll_timer, console_poll_tick, NULL);
+        k_timer_start(&console_poll_timer, K_MSEC(CONSOLE_POLL_MS), K_MSEC(CONSOLE_POLL_MS));
+    }
     return 0;
 }
 
