@@ -13,10 +13,13 @@ stop = False
 
 
 def spinner():
-    # Never sleeps: it only runs when the main thread gives up the GIL.
+    # Never gives up the CPU by itself: it runs only when the main thread
+    # releases the GIL. sleep_us busy-waits (GIL held); on native_sim it is
+    # also what lets simulated time, and so the main thread's sleep, advance.
     global spins, done
     while not stop:
         spins += 1
+        time.sleep_us(10)
     with lock:
         done += 1
 
