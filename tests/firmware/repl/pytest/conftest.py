@@ -53,7 +53,7 @@ def raw_repl(shared_device: DeviceAdapter) -> RawRepl:
 
     Boots it on first use, or again when a test left it dead or deaf.
     """
-    repl = RawRepl(shared_device)
+    repl = RawRepl(shared_device, muxed=shared_device.device_config.type == "qemu")
     if shared_device.is_device_connected():
         try:
             repl.soft_reset()

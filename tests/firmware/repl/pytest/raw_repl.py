@@ -65,13 +65,26 @@ def normalize(text: str) -> list[str]:
 
 
 class RawRepl:
-    def __init__(self, device: Device, timeout: float = 30.0) -> None:
+    """Raw REPL on a device.
+
+    ``muxed``: the console is a QEMU multiplexed chardev (Zephyr's QEMU run
+    target: ``-chardev pipe,mux=on``), where Ctrl-A is QEMU's escape key and
+    reaches the guest only doubled.
+    """
+
+    def __init__(self, device: Device, timeout: float = 30.0, muxed: bool = False) -> None:
         self.device = device
         self.timeout = timeout
+        self.muxed = muxed
+
+    def _send(self, data: bytes) -> None:
+        if self.muxed:
+            data = data.replace(b"\x01", b"\x01\x01")
+        self.device.write(data)
 
     def _write(self, data: bytes) -> None:
         for i in range(0, len(data), CHUNK):
-            self.device.write(data[i : i + CHUNK])
+            self._send(data[i : i + CHUNK])
             time.sleep(CHUNK_PAUSE_S)
 
     def _wait_for(self, regex: str, timeout: float) -> list[str]:
@@ -79,20 +92,20 @@ class RawRepl:
 
     def enter(self, timeout: float = 10.0) -> None:
         """From the friendly REPL (or a running script) into the raw REPL."""
-        self.device.write(b"\r\x03\x03")
+        self._send(b"\r\x03\x03")
         time.sleep(0.1)
         self.device.clear_buffer()
-        self.device.write(b"\x01")
+        self._send(b"\x01")
         self._wait_for(re.escape(RAW_REPL_BANNER), timeout)
 
     def soft_reset(self, timeout: float = 10.0) -> None:
         """Ctrl-D at the empty raw prompt: a fresh interpreter, still raw."""
-        self.device.write(b"\x04")
+        self._send(b"\x04")
         self._wait_for(re.escape(RAW_REPL_BANNER), timeout)
 
     def interrupt(self) -> None:
         """Stop whatever runs (Ctrl-C) and forget the output so far."""
-        self.device.write(b"\x03\x03")
+        self._send(b"\x03\x03")
         time.sleep(0.2)
         self.device.clear_buffer()
 
@@ -101,7 +114,7 @@ class RawRepl:
         if isinstance(source, str):
             source = source.encode()
         self._write(source + b"\x04")
-        self.device.write(_END_SCRIPT + b"\x04")
+        self._send(_END_SCRIPT + b"\x04")
         lines = self._wait_for(re.escape(END_MARKER), timeout or self.timeout)
         return self._parse("\n".join(lines))
 
