@@ -235,8 +235,10 @@ ue_setup_toolchain() {
     export GNUARMEMB_TOOLCHAIN_PATH="${GNUARMEMB_TOOLCHAIN_PATH:-$(dirname "$(dirname "$(command -v arm-none-eabi-gcc)")")}"
     export ZEPHYR_TOOLCHAIN_SUPPORTS_THREAD_LOCAL_STORAGE=y
 
-    # Extra CMake arguments every build gets (see README: picolibc from the toolchain).
-    UE_CMAKE_ARGS=(-DTOOLCHAIN_HAS_PICOLIBC=ON -DCONFIG_PICOLIBC=y -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    # Extra CMake arguments every build gets: picolibc comes with the toolchain
+    # (prj.conf selects it; native_sim picks the host libc in boards/native_sim.conf,
+    # so CONFIG_PICOLIBC is not forced here).
+    UE_CMAKE_ARGS=(-DTOOLCHAIN_HAS_PICOLIBC=ON -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 }
 
 ue_setup() {
