@@ -67,11 +67,12 @@ ue_setup_packages() {
     mapfile -t missing < <(ue_missing_packages)
     [[ ${#missing[@]} -eq 0 ]] && return 0
     local is_debian=0 sudo=""
-    [[ -r /etc/debian_version ]] && command -v apt-get >/dev/null && is_debian=1
+    [[ -r /etc/debian_version ]] && is_debian=1
     if [[ $EUID -ne 0 ]] && command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
         sudo="sudo"
     fi
-    if [[ $is_debian -eq 1 && "${UEVENT_NO_APT:-0}" != 1 && ( $EUID -eq 0 || -n "$sudo" ) ]]; then
+    if [[ $is_debian -eq 1 && "${UEVENT_NO_APT:-0}" != 1 && ( $EUID -eq 0 || -n "$sudo" ) ]] &&
+        command -v apt-get >/dev/null; then
         ue_step "installing system packages: ${missing[*]}"
         local log="${TMPDIR:-/tmp}/uevent-apt.log"
         if ! { $sudo apt-get update && DEBIAN_FRONTEND=noninteractive \
