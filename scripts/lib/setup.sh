@@ -212,6 +212,10 @@ ue_update_workspace() {
     elif [[ -n "$snapshots" && -f "$UE_ROOT/../shared/tools/offline-west" ]]; then
         offline="bash $UE_ROOT/../shared/tools/offline-west"
     fi
+    if [[ -n "$snapshots" && -z "$offline" ]]; then
+        ue_say "note: offline-west.snapshots is set but $UE_ROOT/../shared/tools/offline-west"
+        ue_say "      is missing: trying a plain west update."
+    fi
     local log="$UE_WS/.west/uevent-update.log"
     if [[ -n "$offline" ]]; then
         ue_step "updating the west workspace $UE_WS (offline-west, from $snapshots)"
