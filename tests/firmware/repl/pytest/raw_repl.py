@@ -120,13 +120,14 @@ class RawRepl:
 
     @staticmethod
     def _parse(text: str) -> Result:
-        # text: [">"]"OK" output "\x04" error "\x04>" "OK" END_MARKER
+        # text: [">"]"OK" output "\x04" error "\x04" [soft reboot] ">" "OK" END_MARKER
+        # (a script ending in SystemExit makes the port soft-reboot, which
+        # prints its banner before the end marker's prompt)
         start = text.find("OK")
         end = text.rfind(">OK" + END_MARKER)
         if start < 0 or end < 0:
             raise RawReplError(f"not a raw REPL answer: {text!r}")
-        body = text[start + 2 : end]
-        parts = body.split("\x04")
-        if len(parts) != 3 or parts[2]:
+        parts = text[start + 2 : end].split("\x04", 2)
+        if len(parts) != 3:
             raise RawReplError(f"raw REPL framing not understood: {text!r}")
         return Result(output=parts[0].strip("\n"), error=parts[1].strip("\n"))
