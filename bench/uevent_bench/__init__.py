@@ -1,0 +1,1 @@
+"""Benchmarks of uevent against select.poll, in QEMU with -icount (scripts/bench)."""
