@@ -123,9 +123,17 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
     return self;
 }
 
+// Zephyr has one interrupt setting per pin: where a board source (button,
+// uevent,pin-source) shares the pin, its edges come back instead of none,
+// or it would stay deaf until the next boot.
+static void machine_pin_irq_off(machine_pin_obj_t *self) {
+    gpio_flags_t board = uevent_board_pin_edges(self->port, self->pin);
+    gpio_pin_interrupt_configure(self->port, self->pin, board ? board : GPIO_INT_DISABLE);
+}
+
 void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger) {
     if (trigger == 0) {
-        gpio_pin_interrupt_configure(self->port, self->pin, GPIO_INT_DISABLE);
+        machine_pin_irq_off(self);
         self->irq_trigger = 0;
         return;
     }
@@ -293,7 +301,7 @@ static MP_DEFINE_CONST_FUN_OBJ_KW(machine_pin_irq_obj, 1, machine_pin_irq);
 void machine_pin_deinit_all(void) {
     for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
         if (p->callback_added) {
-            gpio_pin_interrupt_configure(p->port, p->pin, GPIO_INT_DISABLE);
+            machine_pin_irq_off(p);
             gpio_remove_callback(p->port, &p->callback);
             p->callback_added = false;
         }

@@ -40,6 +40,18 @@ int uevent_board_pin_setup(uevent_board_source_t *bs, gpio_callback_handler_t is
     return 0;
 }
 
+gpio_flags_t uevent_board_pin_edges(const struct device *dev, gpio_pin_t pin) {
+    for (size_t i = 0; i < uevent_board_source_count; i++) {
+        const uevent_board_source_t *bs = &uevent_board_sources[i];
+        const uevent_board_source_info_t *info = bs->info;
+        if (bs->ready && info->dev == dev && info->pin == pin
+            && (info->kind == UEVENT_BOARD_KIND_BUTTON || info->kind == UEVENT_BOARD_KIND_PIN)) {
+            return info->edges;
+        }
+    }
+    return 0;
+}
+
 void uevent_board_pin_fired(uevent_board_source_t *bs) {
     if (bs->info->debounce_ms == 0) {
         uevent_source_raise(&bs->source, UEVENT_EVENT);

@@ -68,6 +68,9 @@ const struct device *uevent_board_uart(qstr node_label);
 extern const mp_obj_type_t uevent_board_source_type;
 // Configures the pin of a BUTTON/PIN source and installs `isr` as its callback.
 int uevent_board_pin_setup(uevent_board_source_t *bs, gpio_callback_handler_t isr);
+// The interrupt edges a ready BUTTON/PIN source has on (dev, pin), 0 if no
+// source uses it: machine.Pin gives them back when it drops its own IRQ.
+gpio_flags_t uevent_board_pin_edges(const struct device *dev, gpio_pin_t pin);
 // Called from a source's ISR callback: raises now, or after the debounce time.
 void uevent_board_pin_fired(uevent_board_source_t *bs);
 // Checks a UART source (machine.UART owns its interrupt).
