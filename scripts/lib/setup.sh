@@ -163,9 +163,18 @@ ue_setup_workspace() {
     fi
 
     if [[ $UE_WS_PRIVATE -eq 1 ]]; then
-        mkdir -p "$UE_WS/uevent-manifest"
-        cmp -s "$UE_ROOT/west.yml" "$UE_WS/uevent-manifest/west.yml" ||
-            cp "$UE_ROOT/west.yml" "$UE_WS/uevent-manifest/west.yml"
+        # The manifest copy is a git repository of its own: west (and
+        # offline-west) ask the manifest project for its commit.
+        local mdir="$UE_WS/uevent-manifest"
+        mkdir -p "$mdir"
+        [[ -d "$mdir/.git" ]] || git -C "$mdir" init -q
+        if ! cmp -s "$UE_ROOT/west.yml" "$mdir/west.yml" ||
+            ! git -C "$mdir" rev-parse -q --verify HEAD >/dev/null; then
+            cp "$UE_ROOT/west.yml" "$mdir/west.yml"
+            git -C "$mdir" add west.yml
+            git -C "$mdir" -c user.name=uevent -c user.email=uevent@localhost \
+                commit -q -m "west.yml from $UE_ROOT" >/dev/null
+        fi
         if [[ ! -d "$UE_WS/.west" ]]; then
             ue_step "creating the west workspace $UE_WS (west init -l)"
             (cd "$UE_WS" && west init -l uevent-manifest >&2) || ue_die "west init -l failed in $UE_WS"
