@@ -50,14 +50,24 @@ soft_reset:
     #endif
 
     for (;;) {
-        if (pyexec_mode_kind == PYEXEC_MODE_RAW_REPL) {
-            if (pyexec_raw_repl() != 0) {
-                break;
+        // The REPL reads input into the heap outside any handler of its
+        // own: a MemoryError there (a long paste into a full heap) must
+        // not be fatal. Report it and start the REPL again.
+        nlr_buf_t nlr;
+        int ret = 0;
+        if (nlr_push(&nlr) == 0) {
+            if (pyexec_mode_kind == PYEXEC_MODE_RAW_REPL) {
+                ret = pyexec_raw_repl();
+            } else {
+                ret = pyexec_friendly_repl();
             }
+            nlr_pop();
         } else {
-            if (pyexec_friendly_repl() != 0) {
-                break;
-            }
+            mp_obj_print_exception(&mp_plat_print, MP_OBJ_FROM_PTR(nlr.ret_val));
+            continue;
+        }
+        if (ret != 0) {
+            break;
         }
     }
 
@@ -81,7 +91,9 @@ void gc_collect(void) {
 }
 
 void nlr_jump_fail(void *val) {
+    // An exception escaped every handler: say which before stopping.
     printk("micropython: fatal, uncaught NLR %p\n", val);
+    mp_obj_print_exception(&mp_plat_print, MP_OBJ_FROM_PTR(val));
     k_panic();
     for (;;) {
     }
