@@ -17,8 +17,16 @@
 # STORM_MS is the time per load; the soak run (scripts/test --soak) sets
 # SOAK_MS, which replaces it. VERBOSE = True prints the figures.
 # soak: 7
-import asyncio
 import gc
+
+# 64 tasks and their sources need more heap than qemu_cortex_m3's 28 KB
+# (it fails with MemoryError there); mps2_an385 and native_sim run it.
+gc.collect()
+if gc.mem_free() < 64 * 1024:
+    print("SKIP")
+    raise SystemExit
+
+import asyncio
 import machine
 import uevent
 import _uevent_test
