@@ -3,28 +3,51 @@ match <name>.py.exp (compared line by line, stripped, blank lines ignored).
 
 A script whose whole output is ``SKIP`` is reported as skipped. Adding a
 script needs no firmware build: see tests/micropython/README.md.
+
+Soak (``UEVENT_SOAK_MS=<ms>`` in the environment, ``scripts/test --soak``):
+only the scripts with a ``# soak: <windows>`` line run, each after
+``SOAK_MS = <ms>`` has been defined in the same session; they use it in
+place of their window length, and get ``windows * ms`` more time.
 """
 
+import os
+import re
 from pathlib import Path
 
 import pytest
 from twister_harness.exceptions import TwisterHarnessTimeoutException
 
-from conftest import SCRIPTS_DIR, script_timeout
+from conftest import SCRIPTS_DIR, sanitizer_reports, script_timeout
 from raw_repl import RawRepl, normalize
 
 SCRIPTS = sorted(SCRIPTS_DIR.glob("*.py"))
+SOAK_MS = int(os.environ.get("UEVENT_SOAK_MS", "0"))
+
+
+def soak_windows(source: str) -> int:
+    """How many SOAK_MS windows a script runs (its ``# soak: N``), or 0."""
+    m = re.search(r"^#\s*soak:\s*([0-9]+)\s*$", source, re.MULTILINE)
+    return int(m.group(1)) if m else 0
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=[p.stem for p in SCRIPTS])
 def test_script(raw_repl: RawRepl, script: Path) -> None:
     source = script.read_text()
     exp_file = script.with_name(script.name + ".exp")
+    timeout = script_timeout(source)
+    if SOAK_MS:
+        windows = soak_windows(source)
+        if not windows:
+            pytest.skip("soak run: not a soak script")
+        raw_repl.exec(f"SOAK_MS = {SOAK_MS}")
+        timeout += 1.5 * windows * SOAK_MS / 1000
     try:
-        result = raw_repl.exec(source, timeout=script_timeout(source))
+        result = raw_repl.exec(source, timeout=timeout)
     except TwisterHarnessTimeoutException:
         raw_repl.interrupt()
-        pytest.fail(f"{script.name}: no end after {script_timeout(source)} s")
+        pytest.fail(f"{script.name}: no end after {timeout} s")
+    reports = sanitizer_reports(raw_repl.transcript)
+    assert not reports, f"{script.name}: sanitizer reports:\n" + "\n".join(reports)
     got = normalize(result.combined)
     if got == ["SKIP"]:
         pytest.skip(f"{script.name} printed SKIP")
