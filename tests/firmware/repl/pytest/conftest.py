@@ -8,6 +8,7 @@ soft-resets MicroPython between scripts.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,18 @@ import pytest
 from twister_harness import DeviceAdapter
 
 from raw_repl import RawRepl
+
+# The native_sim sanitizer build (sanitizers.conf) reports to the console
+# and goes on: every report fails the script that was running.
+os.environ.setdefault("ASAN_OPTIONS", "halt_on_error=0")
+os.environ.setdefault("UBSAN_OPTIONS", "print_stacktrace=1")
+SANITIZER_MARKERS = ("runtime error:", "ERROR: AddressSanitizer", "ERROR: LeakSanitizer")
+
+
+def sanitizer_reports(lines: list[str]) -> list[str]:
+    """The lines of a transcript that are sanitizer reports."""
+    return [line for line in lines if any(m in line for m in SANITIZER_MARKERS)]
+
 
 TESTS_DIR = Path(__file__).resolve().parents[3]
 SCRIPTS_DIR = TESTS_DIR / "micropython"

@@ -76,6 +76,9 @@ class RawRepl:
         self.device = device
         self.timeout = timeout
         self.muxed = muxed
+        # Every line read, soft resets included: checked as a whole for
+        # sanitizer reports (native_sim sanitizer build).
+        self.transcript: list[str] = []
 
     def _send(self, data: bytes) -> None:
         if self.muxed:
@@ -88,7 +91,9 @@ class RawRepl:
             time.sleep(CHUNK_PAUSE_S)
 
     def _wait_for(self, regex: str, timeout: float) -> list[str]:
-        return self.device.readlines_until(regex=regex, timeout=timeout)
+        lines = self.device.readlines_until(regex=regex, timeout=timeout)
+        self.transcript += lines
+        return lines
 
     def enter(self, timeout: float = 10.0) -> None:
         """From the friendly REPL (or a running script) into the raw REPL."""
