@@ -139,6 +139,9 @@ fig = (CHURN_MS, r, total_raised, got, raised, d_deliv, d_coal)
 flags = pins = storm_srcs = rep = rep1 = s0 = s1 = r0 = ex = None
 gc.collect()
 free1 = gc.mem_free()
-print("counters back", counters() == base, "heap back", free1 >= free0 - 32)
+# Bounded, not exact: the GC is conservative, so a stale word on the stack
+# may keep one poller or Flag alive. A leak per round would be hundreds of
+# bytes times the rounds (over 1000): far past this margin.
+print("counters back", counters() == base, "heap back", free1 >= free0 - 2048)
 if VERBOSE:
     print("FIG churn_ms=%d rounds=%d churn_raised=%d got=%d gcloop_raised=%d delivered=%d coalesced=%d" % fig, "heap_delta=%d" % (free0 - free1))
