@@ -15,6 +15,9 @@ if(NOT BOARD)
 endif()
 
 set(CONF_FILE ${UEVENT_PORT_DIR}/prj.conf ${UEVENT_APP_CONF_FILES})
+# The port's Kconfig menu (heap, feature level, frozen manifest) is every
+# reusing application's too.
+set(KCONFIG_ROOT ${UEVENT_PORT_DIR}/Kconfig)
 if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.conf)
     list(APPEND CONF_FILE ${UEVENT_ROOT}/boards/${BOARD}.conf)
 endif()
