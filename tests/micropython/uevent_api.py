@@ -57,6 +57,23 @@ try:
 except TypeError:
     print("TypeError timeout")
 
+# poll_ms(timeout, results) empties and fills the caller's list, and returns
+# it, also on a timeout; anything but a list is a TypeError.
+results = ["stale", "items"]
+f.set()
+r = p.poll_ms(0, results)
+print(r is results, [x is e3 for x in results], e3.flags)
+p.register(f, uevent.EVENT)
+f.clear()
+r = p.poll_ms(0, results)
+print(r is results, results)
+print(p.poll_ms(0, None))
+for bad in ((), "x", bytearray(2)):
+    try:
+        p.poll_ms(0, bad)
+    except TypeError as ex:
+        print("TypeError", ex)
+
 # A closed poller refuses work, and its entries are gone.
 p.close()
 try:

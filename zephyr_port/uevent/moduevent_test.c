@@ -39,8 +39,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(uevent_test_set_input_obj, uevent_test_set_inpu
 // raised(obj): the raise count of obj's uevent source (uevent_source_t.raised).
 static mp_obj_t uevent_test_raised(mp_obj_t obj) {
     bool polled_stream;
-    uint16_t initial;
-    uevent_source_t *src = uevent_source_of(obj, &polled_stream, &initial);
+    uevent_source_t *src = uevent_source_of(obj, &polled_stream);
     if (src == NULL) {
         mp_raise_TypeError(MP_ERROR_TEXT("an explicitly polled stream has no raise count"));
     }

@@ -33,8 +33,10 @@ extern const mp_obj_type_t uevent_entry_type;
 extern const mp_obj_type_t uevent_flag_type;
 
 // The event source behind `obj`: NULL for a stream that must be polled
-// explicitly; raises TypeError/ValueError for anything else. *initial gets
-// the events already true for a new registration (a set Flag).
-uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream, uint16_t *initial);
+// explicitly; raises TypeError/ValueError for anything else.
+uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream);
+// The events already true for a new registration (a set Flag). Read it after
+// the entry is subscribed, so that a set() in between is not missed.
+uint16_t uevent_initial_events(mp_obj_t obj);
 
 #endif // UEVENT_OBJ_H

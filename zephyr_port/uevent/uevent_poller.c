@@ -6,8 +6,11 @@
  * is called, or the timeout expires. Delivered bits are one-shot: they are
  * disarmed and must be re-armed with register(). See docs/uevent.md.
  */
+#include <string.h>
+
 #include "py/gc.h"
 #include "py/mphal.h"
+#include "py/objlist.h"
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "uevent_obj.h"
@@ -69,8 +72,7 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
 
     // Check the object first: an unhashable non-source gets the clear error.
     bool polled_stream;
-    uint16_t initial;
-    uevent_source_t *source = uevent_source_of(obj, &polled_stream, &initial);
+    uevent_source_t *source = uevent_source_of(obj, &polled_stream);
 
     mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
     uevent_entry_obj_t *entry;
@@ -105,6 +107,8 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
     entry->core = core;
     entry->generation = core->generation;
     mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
+    // Subscribed now: a Flag set from here on raises the entry itself.
+    uint16_t initial = uevent_initial_events(obj);
     if (initial) {
         uevent_entry_raise(core, initial);
     }
@@ -178,9 +182,10 @@ static bool poll_streams(uevent_poller_obj_t *self) {
     return any;
 }
 
-// Collects every ready entry into a list; NULL when none.
-static mp_obj_t collect_ready(uevent_poller_obj_t *self) {
-    mp_obj_t result = MP_OBJ_NULL;
+// Appends every ready entry to `result` (a new list if NULL); returns it,
+// or NULL when nothing was ready.
+static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
+    bool any = false;
     uint16_t flags;
     uevent_entry_t *e;
     while ((e = uevent_poller_pop(self->core, &flags)) != NULL) {
@@ -190,11 +195,24 @@ static mp_obj_t collect_ready(uevent_poller_obj_t *self) {
             result = mp_obj_new_list(0, NULL);
         }
         mp_obj_list_append(result, MP_OBJ_FROM_PTR(entry));
+        any = true;
     }
-    return result;
+    return any ? result : MP_OBJ_NULL;
 }
 
-// poller.poll_ms(timeout_ms=-1) -> list of ready entries
+// Empties a caller's list for reuse; the items go too, so the GC frees them.
+static mp_obj_t results_list_reset(mp_obj_t list_in) {
+    if (!mp_obj_is_exact_type(list_in, &mp_type_list)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("results must be a list"));
+    }
+    mp_obj_list_t *list = MP_OBJ_TO_PTR(list_in);
+    memset(list->items, 0, list->len * sizeof(mp_obj_t));
+    list->len = 0;
+    return list_in;
+}
+
+// poller.poll_ms(timeout_ms=-1, results=None) -> list of ready entries
+// results: a list to empty and fill instead of allocating a new one.
 static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
     uevent_poller_obj_t *self = poller_check_open(args[0]);
     int64_t timeout_ms = -1;
@@ -204,6 +222,10 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
             mp_raise_ValueError(MP_ERROR_TEXT("timeout_ms must be >= 0, or -1 for no timeout"));
         }
         timeout_ms = t;
+    }
+    mp_obj_t results = MP_OBJ_NULL;
+    if (n_args > 2 && args[2] != mp_const_none) {
+        results = results_list_reset(args[2]);
     }
     if (self->core->waiting) {
         mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("poll_ms re-entered on the same poller (from a scheduled callback?)"));
@@ -238,7 +260,7 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
                 // Closed by a polled stream's ioctl (Python code).
                 mp_raise_ValueError(MP_ERROR_TEXT("poller was closed while waiting"));
             }
-            result = collect_ready(self);
+            result = collect_ready(self, results);
             if (result != MP_OBJ_NULL || notified) {
                 break;
             }
@@ -266,9 +288,12 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
         nlr_jump(nlr.ret_val);
     }
     self->core->waiting = false;
-    return result == MP_OBJ_NULL ? mp_obj_new_list(0, NULL) : result;
+    if (result != MP_OBJ_NULL) {
+        return result;
+    }
+    return results != MP_OBJ_NULL ? results : mp_obj_new_list(0, NULL);
 }
-static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 2, uevent_poller_poll_ms);
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 3, uevent_poller_poll_ms);
 
 // poller.notify(): wakes poll_ms from any context; never lost.
 static mp_obj_t uevent_poller_notify_py(mp_obj_t self_in) {

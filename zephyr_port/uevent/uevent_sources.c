@@ -20,12 +20,10 @@ uevent_source_t *machine_timer_uevent_source(mp_obj_t timer);
 extern const mp_obj_base_t mp_sys_stdin_obj;
 #endif
 
-uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream, uint16_t *initial) {
+uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream) {
     *polled_stream = false;
-    *initial = 0;
     if (mp_obj_is_type(obj, &uevent_flag_type)) {
         uevent_flag_obj_t *flag = MP_OBJ_TO_PTR(obj);
-        *initial = flag->is_set ? UEVENT_EVENT : 0;
         return &flag->source;
     }
     if (mp_obj_is_type(obj, &machine_pin_type)) {
@@ -63,4 +61,12 @@ uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream, uint16_t *i
         }
     }
     mp_raise_msg_varg(&mp_type_TypeError, MP_ERROR_TEXT("object of type '%q' cannot be an event source"), type->name);
+}
+
+uint16_t uevent_initial_events(mp_obj_t obj) {
+    if (mp_obj_is_type(obj, &uevent_flag_type)) {
+        uevent_flag_obj_t *flag = MP_OBJ_TO_PTR(obj);
+        return flag->is_set ? UEVENT_EVENT : 0;
+    }
+    return 0;
 }
