@@ -6,8 +6,9 @@ from . import core
 
 
 # The tasks waiting on one registered object, one per event bit: t[0] READ,
-# t[1] WRITE, t[2] EVENT. It is the uevent entry's .data, and each waiting
-# task's .data, so Task.cancel() calls remove() on it: O(1), no scan.
+# t[1] WRITE, t[2] EVENT; a bit is armed exactly while its task waits. It is
+# the uevent entry's .data, and each waiting task's .data, so Task.cancel()
+# calls remove() on it: O(1), no scan.
 class _Waiters:
     def __init__(self, queue):
         self.q = queue
@@ -16,21 +17,13 @@ class _Waiters:
 
     # Called by Task.cancel() (a wait_for timeout cancels too).
     def remove(self, task):
-        if self.e is None:
-            return  # released already
         t = self.t
         for i in (0, 1, 2):
             if t[i] is task:
                 t[i] = None
                 self.e.unregister(1 << i)
-        if t[0] is None and t[1] is None and t[2] is None:
-            self.q._release(self)
-
-
-# Waiters objects kept for reuse once their registration ends: an await then
-# allocates nothing but its generator (and the entry, in C), so the GC runs
-# less often under a stream of events.
-_SPARE_WAITERS = 8
+                if t[0] is None and t[1] is None and t[2] is None:
+                    self.q._release(self)
 
 
 class IOQueue:
@@ -40,6 +33,9 @@ class IOQueue:
         # poller's len() is the number of registered objects.
         self.map = self.poller
         self.ready = []  # poll_ms fills this list instead of a new one
+        # _Waiters of ended registrations, for the next ones: as many as
+        # objects were registered at once at most. With the list above, an
+        # await allocates only its generator and the uevent entry.
         self.spare = []
 
     def _enqueue(self, s, i):
@@ -55,13 +51,10 @@ class IOQueue:
         # Link the task to its waiters so that cancel() can unregister.
         core.cur_task.data = w
 
-    # Ends the registration of a waiters object nobody waits on any more.
+    # Ends the registration of `w`, whose tasks are all gone.
     def _release(self, w):
         w.e.unregister()
-        w.e.data = None
-        w.e = None
-        if len(self.spare) < _SPARE_WAITERS:
-            self.spare.append(w)
+        self.spare.append(w)
 
     def queue_read(self, s):
         self._enqueue(s, 0)
@@ -80,22 +73,26 @@ class IOQueue:
 
     def wait_io_event(self, dt):
         # dt: ms until the next timer deadline, or -1: sleep until an event.
+        # Kept short: this runs between an event and its task.
         for e in self.poller.poll_ms(dt, self.ready):
             w = e.data
             t = w.t
             f = e.flags
-            # Delivered bits are one-shot: they are disarmed already.
-            if f & 1 and t[0] is not None:
-                core._task_queue.push(t[0])
-                t[0] = None
-            if f & 2 and t[1] is not None:
-                core._task_queue.push(t[1])
-                t[1] = None
-            if f & 4 and t[2] is not None:
+            # Delivered bits were armed, so each has its task; they are
+            # one-shot, disarmed already.
+            if f & 4:
                 core._task_queue.push(t[2])
                 t[2] = None
-            if t[0] is None and t[1] is None and t[2] is None:
-                self._release(w)
+            if f & 1:
+                core._task_queue.push(t[0])
+                t[0] = None
+            if f & 2:
+                core._task_queue.push(t[1])
+                t[1] = None
+            if not e.mask:
+                # Nothing armed: no task waits on this object any more.
+                e.unregister()
+                self.spare.append(w)
 
 
 # Same shape as upstream's ThreadSafeFlag: set() from a hard IRQ, another

@@ -71,9 +71,9 @@ async def main():
             pass
     print("after 20 timeouts, leaked", used() - base)
 
-    # Waiters objects are reused once released (at most 8 kept): 12 flags
-    # awaited at once, then set in reverse order, wake exactly their own
-    # tasks, on the first round and on the second (with reused waiters).
+    # Ended registrations leave their waiters objects for the next ones: 12
+    # flags awaited at once and set in reverse order wake exactly their own
+    # tasks, in a first round and in a second one that reuses those objects.
     q = asyncio.core._io_queue
     flags = [asyncio.ThreadSafeFlag() for _ in range(12)]
     for rnd in range(2):
@@ -85,11 +85,12 @@ async def main():
 
         ts = [asyncio.create_task(own(i)) for i in range(12)]
         await asyncio.sleep_ms(0)
+        print("round", rnd, "registered", used() - base)
         for i in reversed(range(12)):
             flags[i].set()
             await asyncio.sleep_ms(0)
         await asyncio.gather(*ts)
-        print("round", rnd, woke == list(reversed(range(12))), "spare", len(q.spare), "leaked", used() - base)
+        print("woke in order", woke == list(reversed(range(12))), "spare", len(q.spare), "leaked", used() - base)
 
 
 asyncio.run(main())

@@ -62,6 +62,24 @@ async def main():
     await asyncio.gather(*ts)
     print(order)
 
+    # An edge while the task is not waiting is not kept.
+    async def wait_twice(p):
+        await asyncio.wait_event(p)
+        _uevent_test.set_input(p, 0)
+        _uevent_test.set_input(p, 1)  # a rising edge while nobody waits
+        await asyncio.wait_event(p)
+        return "woken by the next edge"
+
+    _uevent_test.set_input(pin, 0)
+    t = asyncio.create_task(wait_twice(pin))
+    await asyncio.sleep_ms(10)
+    _uevent_test.set_input(pin, 1)
+    await asyncio.sleep_ms(50)
+    print("edge between waits ignored", not t.done())
+    _uevent_test.set_input(pin, 0)
+    _uevent_test.set_input(pin, 1)
+    print(await t)
+
     # Nothing left registered.
     await asyncio.sleep_ms(0)
     print("entries leaked", uevent.stats()["entries_in_use"] - used)
