@@ -26,14 +26,23 @@ gc.collect()
 base = counters()
 print("baseline", base)
 
+def edge_pins(numbers):
+    pins = []
+    for n in numbers:
+        pin = machine.Pin(("gpio_emul0", n), machine.Pin.IN)
+        _uevent_test.set_input(pin, 0)
+        pin.irq(trigger=machine.Pin.IRQ_RISING | machine.Pin.IRQ_FALLING)
+        pins.append(pin)
+    return pins
+
+
 flags = [uevent.Flag() for _ in range(8)]
-pins = []
-for n in (4, 5, 6, 7):
-    pin = machine.Pin(("gpio_emul0", n), machine.Pin.IN)
-    _uevent_test.set_input(pin, 0)
-    pin.irq(trigger=machine.Pin.IRQ_RISING | machine.Pin.IRQ_FALLING)
-    pins.append(pin)
+pins = edge_pins((4, 5, 6, 7))
 storm_srcs = flags + pins
+# The gc-loop window below has sources of its own: a churn poller that a
+# stale word still keeps alive (see the end) cannot add to its counts.
+gc_pins = edge_pins((12, 13, 14, 15))
+gc_srcs = [uevent.Flag() for _ in range(8)] + gc_pins
 # The churn runs in a function: once it returns, its frame (and any stale
 # poller reference in it) is below the stack pointer, out of the GC's scan.
 def churn():
@@ -78,22 +87,25 @@ def churn():
         except Exception as ex:
             if len(errors) < 3:
                 errors.append((r, repr(ex)))
-    return got, r, keep, errors
+    # The kept entry must act as unregistered once its poller is gone. Only
+    # plain values leave this function: a returned object that referred to
+    # a poller could stay on the module frame's stack and keep it alive.
+    keep.unregister()
+    kept = (keep.mask, "unregistered" in repr(keep))
+    return got, r, kept, errors
 
 
 # Every global this script makes exists before the heap baseline, so the
 # module's dict does not grow on the way (Pin objects live for good anyway).
-got = r = t0 = p = keep = f = e = s = rep = rep1 = None
+got = r = t0 = p = kept = f = e = s = rep = rep1 = None
 s0 = s1 = r0 = delivered = raised = d_raised = d_deliv = d_coal = total_raised = ex = fig = None
 errors = []
 gc.collect()
 free0 = gc.mem_free()
 _uevent_test.storm_start(storm_srcs, 0, 2)
 
-got, r, keep, errors = churn()
-keep.unregister()
-print("kept entry", keep.mask, "unregistered" in repr(keep))
-keep = None
+got, r, kept, errors = churn()
+print("kept entry", *kept)
 
 # Pins and Flags dropped while armed in a live poller: the poller closes,
 # the storm keeps raising them.
@@ -115,13 +127,13 @@ p = None
 # delivered + coalesced == raised holds exactly at its end.
 rep1 = _uevent_test.storm_stop()
 p = uevent.poll()
-for s in storm_srcs:
+for s in gc_srcs:
     p.register(s, EV)
 for e in p.poll_ms(0):
     p.register(e.obj, EV)
-r0 = [_uevent_test.raised(s) for s in storm_srcs]
+r0 = [_uevent_test.raised(s) for s in gc_srcs]
 s0 = uevent.stats()
-_uevent_test.storm_start(storm_srcs, 0, 2)
+_uevent_test.storm_start(gc_srcs, 0, 2)
 delivered = 0
 t0 = time.ticks_ms()
 while time.ticks_diff(time.ticks_ms(), t0) < 500:
@@ -133,7 +145,7 @@ rep = _uevent_test.storm_stop()
 for e in p.poll_ms(0):
     delivered += 1
 s1 = uevent.stats()
-raised = sum(_uevent_test.raised(s) - r0[i] for i, s in enumerate(storm_srcs))
+raised = sum(_uevent_test.raised(s) - r0[i] for i, s in enumerate(gc_srcs))
 d_raised = s1["raised"] - s0["raised"]
 d_deliv = s1["delivered"] - s0["delivered"]
 d_coal = s1["coalesced"] - s0["coalesced"]
@@ -142,10 +154,10 @@ print("isr errors", rep1["errors"] + rep["errors"], "python errors", errors)
 p.close()
 p = e = None
 total_raised = sum(rep1["counts"])
-for pin in pins:
+for pin in pins + gc_pins:
     pin.irq(trigger=0)
 fig = (CHURN_MS, r, total_raised, got, raised, d_deliv, d_coal)
-flags = pins = storm_srcs = rep = rep1 = s0 = s1 = r0 = ex = None
+flags = pins = storm_srcs = gc_pins = gc_srcs = rep = rep1 = s0 = s1 = r0 = ex = None
 gc.collect()
 free1 = gc.mem_free()
 # Bounded, not exact: the GC is conservative, so a stale word on the stack
