@@ -57,8 +57,6 @@ def build(board: str, build_dir: Path, extra_conf: Path | None = None) -> Path:
     log = build_dir / "build.log"
     configure = ["cmake", "-S", str(PORT), "-B", str(build_dir), "-G", "Ninja", f"-DBOARD={board}"]
     configure += ["-DTOOLCHAIN_HAS_PICOLIBC=ON", "-DCONFIG_PICOLIBC=y"]
-    if shutil.which("ccache"):
-        configure.append("-DCMAKE_C_COMPILER_LAUNCHER=ccache")
     configure.append(f"-DEXTRA_CONF_FILE={extra_conf or ''}")
     modules = env.get("ZEPHYR_MODULES")
     if modules:

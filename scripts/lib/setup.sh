@@ -251,8 +251,9 @@ ue_setup_toolchain() {
 
     # Extra CMake arguments every build gets: picolibc comes with the toolchain
     # (prj.conf selects it; native_sim picks the host libc in boards/native_sim.conf,
-    # so CONFIG_PICOLIBC is not forced here).
-    UE_CMAKE_ARGS=(-DTOOLCHAIN_HAS_PICOLIBC=ON -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+    # so CONFIG_PICOLIBC is not forced here). Zephyr's build uses ccache by
+    # itself when it is installed (setup installs it).
+    UE_CMAKE_ARGS=(-DTOOLCHAIN_HAS_PICOLIBC=ON)
 }
 
 ue_setup() {
