@@ -43,43 +43,64 @@ storm_srcs = flags + pins
 # stale word still keeps alive (see the end) cannot add to its counts.
 gc_pins = edge_pins((12, 13, 14, 15))
 gc_srcs = [uevent.Flag() for _ in range(8)] + gc_pins
-# The churn runs in a function: once it returns, its frame (and any stale
-# poller reference in it) is below the stack pointer, out of the GC's scan.
+
+
+# One churn round, in a frame of its own: MicroPython zeroes a frame's slots
+# when it starts, so no dead slot keeps an earlier round's poller alive (a
+# loop body in one long-lived frame did: stale slots pinned up to four
+# dropped pollers under twister and used up the 64 entries). Returns the
+# entries delivered and, on some rounds, one entry of a dropped poller.
+def churn_round(r):
+    p = uevent.poll()
+    ents = [p.register(s, EV) for s in storm_srcs]
+    # Extra Flags that only this poller knows: they die with it.
+    extra = [uevent.Flag() for _ in range(4)]
+    for f in extra:
+        p.register(f, EV)
+    if r & 7 == 0:
+        extra[r & 3].set()
+    got = len(p.poll_ms(30))
+    how = r % 5
+    if how == 0:
+        p.close()  # entries still armed and queued
+    elif how == 1:
+        for e in ents:
+            e.unregister()  # one by one, while raises arrive
+    elif how == 2:
+        for s in storm_srcs:
+            p.unregister(s)
+        ents[0].unregister(EV)  # on an unregistered entry: no-op
+    elif how == 3:
+        # Drop the poller with live entries but keep one entry object.
+        return got, ents[r % len(ents)]
+    # how == 4: drop everything, the GC finalises the poller.
+    return got, None
+
+
+# The churn loop, also in a function: once it returns, its frame is below
+# the stack pointer, out of the GC's scan. Only plain values leave it.
 def churn():
     got = 0
     r = 0
+    kept_ok = True
     keep = None
     errors = []
+    peak = 0
     t0 = time.ticks_ms()
     while time.ticks_diff(time.ticks_ms(), t0) < CHURN_MS:
         r += 1
         try:
-            p = uevent.poll()
-            ents = [p.register(s, EV) for s in storm_srcs]
-            # Extra Flags that only this poller knows: they die with it.
-            extra = [uevent.Flag() for _ in range(4)]
-            for f in extra:
-                p.register(f, EV)
-            if r & 7 == 0:
-                extra[r & 3].set()
-            got += len(p.poll_ms(30))
-            how = r % 5
-            if how == 0:
-                p.close()  # entries still armed and queued
-            elif how == 1:
-                for e in ents:
-                    e.unregister()  # one by one, while raises arrive
-            elif how == 2:
-                for s in storm_srcs:
-                    p.unregister(s)
-                ents[0].unregister(EV)  # on an unregistered entry: no-op
-            elif how == 3:
-                # Drop the poller with live entries, and keep one entry object:
-                # it must act as unregistered once the poller is collected.
-                keep = ents[r % len(ents)]
-            # how == 4: drop everything, the GC finalises the poller.
-            p = ents = extra = None
+            n, new_keep = churn_round(r)
+            got += n
+            if keep is not None:
+                # An entry kept one round past its dropped poller: usable,
+                # then unregistered; its poller can go at the next GC.
+                keep.unregister()
+                kept_ok = kept_ok and keep.mask == 0 and "unregistered" in repr(keep)
+            keep = new_keep
+            new_keep = None
             gc.collect()
+            peak = max(peak, uevent.stats()["pollers_in_use"])
             # A busy-wait: on native_sim simulated time (and so the storm timer
             # and ticks_ms) only advances while the CPU waits, and this loop
             # finds events ready every round.
@@ -87,25 +108,22 @@ def churn():
         except Exception as ex:
             if len(errors) < 3:
                 errors.append((r, repr(ex)))
-    # The kept entry must act as unregistered once its poller is gone. Only
-    # plain values leave this function: a returned object that referred to
-    # a poller could stay on the module frame's stack and keep it alive.
-    keep.unregister()
-    kept = (keep.mask, "unregistered" in repr(keep))
-    return got, r, kept, errors
+    if keep is not None:
+        keep.unregister()
+    return got, r, kept_ok, errors, peak
 
 
 # Every global this script makes exists before the heap baseline, so the
 # module's dict does not grow on the way (Pin objects live for good anyway).
-got = r = t0 = p = kept = f = e = s = rep = rep1 = None
+got = r = t0 = p = kept_ok = peak = f = e = s = rep = rep1 = None
 s0 = s1 = r0 = delivered = raised = d_raised = d_deliv = d_coal = total_raised = ex = fig = None
 errors = []
 gc.collect()
 free0 = gc.mem_free()
 _uevent_test.storm_start(storm_srcs, 0, 2)
 
-got, r, kept, errors = churn()
-print("kept entry", *kept)
+got, r, kept_ok, errors, peak = churn()
+print("kept entries unregistered", kept_ok)
 
 # Pins and Flags dropped while armed in a live poller: the poller closes,
 # the storm keeps raising them.
@@ -174,5 +192,5 @@ print(
     free1 >= free0 - 2048,
 )
 if VERBOSE:
-    print("counters", base, "->", counters())
+    print("counters", base, "->", counters(), "peak pollers after a round's GC", peak)
     print("FIG churn_ms=%d rounds=%d churn_raised=%d got=%d gcloop_raised=%d delivered=%d coalesced=%d" % fig, "heap_delta=%d" % (free0 - free1))
