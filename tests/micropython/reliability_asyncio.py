@@ -27,26 +27,12 @@ if gc.mem_free() < 64 * 1024:
     raise SystemExit
 
 import asyncio
-import machine
 import uevent
 import _uevent_test
+from uevent_testkit import storm_sources
 
 STORM_MS = globals().get("SOAK_MS", 1000)
 VERBOSE = False
-
-FREE_PINS = (4, 5, 6, 7, 9, 10, 11, 12)  # gpio_emul0 pins no board source uses
-
-
-def make_sources(kind, n):
-    if kind == "flag":
-        return [uevent.Flag() for _ in range(n)]
-    pins = []
-    for i in range(n):
-        pin = machine.Pin(("gpio_emul0", FREE_PINS[i]), machine.Pin.IN)
-        _uevent_test.set_input(pin, 0)
-        pin.irq(trigger=machine.Pin.IRQ_RISING | machine.Pin.IRQ_FALLING)
-        pins.append(pin)
-    return pins
 
 
 async def consumer(src, i, wakes, st, is_flag):
@@ -63,7 +49,7 @@ async def consumer(src, i, wakes, st, is_flag):
 
 
 async def storm(kind, n, burst, ms, quiet=False):
-    srcs = make_sources(kind, n)
+    srcs = storm_sources(kind, n)
     wakes = [0] * n
     st = [0, 1 << 30]
     is_flag = kind == "flag"

@@ -6,10 +6,10 @@
 # (scripts/test --soak) defines SOAK_MS, which replaces CHURN_MS.
 # soak: 1
 import gc
-import machine
 import time
 import uevent
 import _uevent_test
+from uevent_testkit import edge_pins
 
 CHURN_MS = globals().get("SOAK_MS", 1500)
 VERBOSE = False
@@ -25,16 +25,6 @@ def counters():
 gc.collect()
 base = counters()
 print("baseline", base)
-
-def edge_pins(numbers):
-    pins = []
-    for n in numbers:
-        pin = machine.Pin(("gpio_emul0", n), machine.Pin.IN)
-        _uevent_test.set_input(pin, 0)
-        pin.irq(trigger=machine.Pin.IRQ_RISING | machine.Pin.IRQ_FALLING)
-        pins.append(pin)
-    return pins
-
 
 flags = [uevent.Flag() for _ in range(8)]
 pins = edge_pins((4, 5, 6, 7))

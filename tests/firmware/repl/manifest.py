@@ -1,0 +1,4 @@
+# The test firmware's frozen modules: the port's (asyncio on uevent) and the
+# helpers the scripts of tests/micropython share.
+include("$(UEVENT_DIR)/zephyr_port/manifest.py")
+module("uevent_testkit.py")
