@@ -115,6 +115,13 @@ void uevent_entry_raise(uevent_entry_t *entry, uint16_t events) {
     k_spin_unlock(&uevent_lock, key);
 }
 
+void uevent_entry_set_pending(uevent_entry_t *entry, uint16_t events) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    entry->pending |= events;
+    entry_check_ready(entry);
+    k_spin_unlock(&uevent_lock, key);
+}
+
 uevent_poller_core_t *uevent_poller_alloc(void) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_poller_core_t *found = NULL;

@@ -78,8 +78,11 @@ void uevent_entry_free(uevent_entry_t *entry);
 // pending bits are re-read from it (stream readiness is a level).
 void uevent_entry_arm(uevent_entry_t *entry, uint16_t mask);
 void uevent_entry_disarm(uevent_entry_t *entry, uint16_t mask);
-// Marks `events` pending on one entry (explicit polling, initial state).
+// Marks `events` pending on one entry (explicit polling).
 void uevent_entry_raise(uevent_entry_t *entry, uint16_t events);
+// The same for a source's state at registration (a set Flag): not a raise,
+// so neither counted nor coalesced.
+void uevent_entry_set_pending(uevent_entry_t *entry, uint16_t events);
 
 // Starts a poll_ms round: resets the poller signal, then returns (and
 // clears) whether notify() happened. Any raise after the reset raises the

@@ -107,11 +107,12 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
     entry->core = core;
     entry->generation = core->generation;
     mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
-    // Subscribed now: a Flag set from here on raises the entry itself. Its
-    // state is OR-ed in quietly: it is not a raise, so not a coalesced one.
-    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
-    core->pending |= uevent_initial_events(obj);
-    k_spin_unlock(&uevent_lock, key);
+    // Subscribed now: a Flag set from here on raises the entry itself, so
+    // its state read after this point misses no set().
+    uint16_t initial = uevent_initial_events(obj);
+    if (initial) {
+        uevent_entry_set_pending(core, initial);
+    }
     uevent_entry_arm(core, mask);
     return MP_OBJ_FROM_PTR(entry);
 }
