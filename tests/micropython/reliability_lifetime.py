@@ -103,6 +103,16 @@ def churn():
     return got, r, kept_ok, errors, peak
 
 
+# Zeroes the dead part of the C stack below this frame: MicroPython zeroes
+# each new frame's slots, so a few nested calls with many locals overwrite
+# stale words that would keep a dropped poller alive for the next GC.
+def scrub_stack(depth):
+    a = b = c = d = f = g = h = i = j = k = m = n = 0
+    if depth:
+        scrub_stack(depth - 1)
+    return a + b + c + d + f + g + h + i + j + k + m + n
+
+
 # Every global this script makes exists before the heap baseline, so the
 # module's dict does not grow on the way (Pin objects live for good anyway).
 got = r = t0 = p = kept_ok = peak = f = e = s = rep = rep1 = None
@@ -166,21 +176,23 @@ for pin in pins + gc_pins:
     pin.irq(trigger=0)
 fig = (CHURN_MS, r, total_raised, got, raised, d_deliv, d_coal)
 flags = pins = storm_srcs = gc_pins = gc_srcs = rep = rep1 = s0 = s1 = r0 = ex = None
+scrub_stack(8)
 gc.collect()
 free1 = gc.mem_free()
 # Bounded, not exact: the GC is conservative, so a stale word on the stack
-# may keep one poller or Flag alive. A leak per round would be hundreds of
-# bytes times the rounds (over 1000): far past this margin.
-# The same for the counters: at most one dropped poller may be kept, and with
-# it its entries (8 Flags + 4 Pins + 4 extra). A leak would pin every one of
-# the CONFIG_UEVENT_MAX_POLLERS slots.
+# may keep a poller or two (1.5 KB each with their Flags) alive. A leak per
+# round would be hundreds of bytes times the rounds (over 1000): far past
+# this margin.
+# The same for the counters, after scrub_stack(): at most two dropped pollers
+# may still be kept (seen under twister on qemu_cortex_m3), each with its
+# entries (8 Flags + 4 Pins + 4 extra). A leak would pin all of the
+# CONFIG_UEVENT_MAX_POLLERS slots and the churn would have reported "too many
+# pollers" in its errors.
 stale = counters()[1] - base[1]
-print(
-    "counters back",
-    0 <= stale <= 1 and all(0 <= a - b <= 16 * stale for a, b in zip(counters(), base)),
-    "heap back",
-    free1 >= free0 - 2048,
-)
+back = 0 <= stale <= 2 and all(0 <= a - b <= 16 * stale for a, b in zip(counters(), base))
+print("counters back", back, "heap back", free1 >= free0 - 4096)
+if not back:
+    print("counters", base, "->", counters())
 if VERBOSE:
     print("counters", base, "->", counters(), "peak pollers after a round's GC", peak)
     print("FIG churn_ms=%d rounds=%d churn_raised=%d got=%d gcloop_raised=%d delivered=%d coalesced=%d" % fig, "heap_delta=%d" % (free0 - free1))
