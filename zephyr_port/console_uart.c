@@ -2,8 +2,9 @@
  * REPL console on the zephyr,console UART.
  *
  * RX is interrupt driven into a ring buffer; a reader with nothing to read
- * sleeps in uevent_port_wait_ms() until the RX interrupt wakes it, so the
- * REPL costs no CPU while idle. A UART without interrupts is polled from a
+ * sleeps in port_wait_ms() until the RX interrupt wakes it (PORT_WAKE_IO),
+ * so the REPL costs no CPU while idle. Ctrl-C also wakes waits that only
+ * listen for soft callbacks and exceptions (PORT_WAKE_SCHED). A UART without interrupts is polled from a
  * timer instead (console_poll_tick). TX uses polled output.
  */
 #include <zephyr/device.h>
@@ -38,40 +39,40 @@ uevent_source_t *console_uart_source(void) {
     return &console_source;
 }
 
-// Stores one received byte (from the RX ISR or the poll timer); true if
-// a reader should wake.
-static bool console_rx_byte(uint8_t c) {
+// Stores one received byte (from the RX ISR or the poll timer); returns the
+// PORT_WAKE_* reasons it gives.
+static uint8_t console_rx_byte(uint8_t c) {
     if (c == mp_interrupt_char) {
         mp_sched_keyboard_interrupt();
-        return true;
+        return PORT_WAKE_SCHED | PORT_WAKE_IO;
     }
     uint32_t next = (rx_head + 1) % CONSOLE_RX_BUF_SIZE;
     if (next == rx_tail) {
         rx_dropped++;
-        return false;
+        return 0;
     }
     rx_buf[rx_head] = c;
     rx_head = next;
-    return true;
+    return PORT_WAKE_IO;
 }
 
-static void console_rx_wake(void) {
-    uevent_port_wake();
+static void console_rx_wake(uint8_t reasons) {
+    port_wake(reasons);
     uevent_source_raise(&console_source, UEVENT_READ);
 }
 
 static void console_rx_isr(const struct device *dev, void *user_data) {
     (void)user_data;
-    bool woke = false;
+    uint8_t reasons = 0;
     while (uart_irq_update(dev) && uart_irq_rx_ready(dev)) {
         uint8_t c;
         if (uart_fifo_read(dev, &c, 1) != 1) {
             break;
         }
-        woke |= console_rx_byte(c);
+        reasons |= console_rx_byte(c);
     }
-    if (woke) {
-        console_rx_wake();
+    if (reasons) {
+        console_rx_wake(reasons);
     }
 }
 
@@ -84,14 +85,14 @@ static struct k_timer console_poll_timer;
 
 static void console_poll_tick(struct k_timer *timer) {
     (void)timer;
-    bool woke = false;
+    uint8_t reasons = 0;
     unsigned char c;
     // While the buffer is full, input waits in the UART (no drops).
     while ((rx_head + 1) % CONSOLE_RX_BUF_SIZE != rx_tail && uart_poll_in(console_dev, &c) == 0) {
-        woke |= console_rx_byte(c);
+        reasons |= console_rx_byte(c);
     }
-    if (woke) {
-        console_rx_wake();
+    if (reasons) {
+        console_rx_wake(reasons);
     }
 }
 
@@ -101,13 +102,59 @@ int console_uart_init(void) {
     }
     uevent_source_init_level(&console_source, console_level);
     if (uart_irq_callback_user_data_set(console_dev, console_rx_isr, NULL) == 0) {
+        // Input typed while the board booted (a host tool that sends
+        // Ctrl-C on connect, a terminal during reset) already sits in the
+        // UART. Some UARTs (QEMU's CMSDK UART on mps2_an385) raise no RX
+        // interrupt for it when RX interrupts are enabled later, and
+        // accept nothing more until it is read: read it now.
+        unsigned int key = irq_lock();
         uart_irq_rx_enable(console_dev);
+        uint8_t reasons = 0;
+        unsigned char c;
+        while (uart_poll_in(console_dev, &c) == 0) {
+            reasons |= console_rx_byte(c);
+        }
+        irq_unlock(key);
+        if (reasons) {
+            console_rx_wake(reasons);
+        }
     } else {
         k_timer_init(&console_poll_timer, console_poll_tick, NULL);
         k_timer_start(&console_poll_timer, K_MSEC(CONSOLE_POLL_MS), K_MSEC(CONSOLE_POLL_MS));
     }
     return 0;
 }
+
+#if defined(CONFIG_UEVENT_TEST_HOOKS)
+// Tests: bytes arriving as the RX interrupt delivers them (ISR-safe).
+void console_uart_rx_inject(const uint8_t *buf, size_t len) {
+    uint8_t reasons = 0;
+    for (size_t i = 0; i < len; i++) {
+        reasons |= console_rx_byte(buf[i]);
+    }
+    if (reasons) {
+        console_rx_wake(reasons);
+    }
+}
+#endif
+
+#if defined(CONFIG_UEVENT_TEST_HOOKS)
+// Tests: takes back bytes a script read, in front of the buffer (the raw
+// REPL's next command may be waiting there). False if there is no room.
+bool console_uart_rx_unread(const uint8_t *buf, size_t len) {
+    unsigned int key = irq_lock();
+    uint32_t used = (rx_head + CONSOLE_RX_BUF_SIZE - rx_tail) % CONSOLE_RX_BUF_SIZE;
+    bool room = used + len < CONSOLE_RX_BUF_SIZE;
+    if (room) {
+        for (size_t i = len; i-- > 0;) {
+            rx_tail = (rx_tail + CONSOLE_RX_BUF_SIZE - 1) % CONSOLE_RX_BUF_SIZE;
+            rx_buf[rx_tail] = buf[i];
+        }
+    }
+    irq_unlock(key);
+    return room;
+}
+#endif
 
 bool console_uart_rx_any(void) {
     return rx_head != rx_tail;

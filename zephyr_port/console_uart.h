@@ -3,11 +3,15 @@
 #define UEVENT_PORT_CONSOLE_UART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 int console_uart_init(void);
 bool console_uart_rx_any(void);
 uint32_t console_uart_rx_dropped(void);
+// Tests only (CONFIG_UEVENT_TEST_HOOKS): input as the RX ISR stores it.
+void console_uart_rx_inject(const uint8_t *buf, size_t len);
+bool console_uart_rx_unread(const uint8_t *buf, size_t len);
 // uevent source behind sys.stdin: READ while input is buffered.
 struct uevent_source *console_uart_source(void);
 

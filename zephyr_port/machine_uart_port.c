@@ -4,8 +4,10 @@
  * UART(id, baudrate=..., timeout=ms, rxbuf=n): id is a devicetree node label
  * from the board table ("uart1") or a Zephyr device name. RX is interrupt
  * driven into a ring buffer; TX uses polled output, so the UART can always
- * take bytes. Each RX interrupt raises READ on the UART's uevent source;
- * line errors raise EVENT (and READ, as errors make a stream readable).
+ * take bytes. Each RX interrupt raises READ on the UART's uevent source
+ * and wakes blocking reads and select.poll (PORT_WAKE_IO); an overrun or a
+ * line error raises EVENT. READ always means "bytes are buffered": it is
+ * re-read from the buffer when armed and when delivered.
  */
 #include <zephyr/device.h>
 #include <zephyr/drivers/uart.h>
@@ -16,6 +18,7 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "machine_uart_port.h"
+#include "port_wait.h"
 #include "uevent/uevent_board.h"
 #include "uevent/uevent_source.h"
 
@@ -44,7 +47,10 @@ static void uart_rx_isr(const struct device *dev, void *user_data) {
     int err = uart_err_check(dev);
     if (err > 0) {
         self->line_errors++;
-        events |= UEVENT_EVENT | UEVENT_READ;
+        events |= UEVENT_EVENT;
+    }
+    if (events & UEVENT_READ) {
+        port_wake(PORT_WAKE_IO);
     }
     if (events) {
         uevent_source_raise(&self->source, events);

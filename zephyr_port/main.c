@@ -25,11 +25,11 @@
 static char heap[MICROPY_HEAP_SIZE];
 
 int micropython_main(void) {
+    port_boot_init();
     if (console_uart_init() != 0) {
         printk("micropython: console UART not ready\n");
         return 0;
     }
-    port_boot_init();
 
 soft_reset:
     mp_stack_set_top((void *)__builtin_frame_address(0));

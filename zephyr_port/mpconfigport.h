@@ -74,12 +74,13 @@
 #define MICROPY_PY_THREAD_GIL_VM_DIVISOR (32)
 #endif
 
-// Waiting: every blocking wait in MicroPython ends in uevent_port_wait_ms(),
-// which sleeps in k_poll until the port's wake signal or the timeout.
-void uevent_port_wake(void);
-void uevent_port_wait_ms(int32_t timeout_ms);
-#define MICROPY_SCHED_HOOK_SCHEDULED uevent_port_wake()
-#define MICROPY_INTERNAL_WFE(TIMEOUT_MS) uevent_port_wait_ms(TIMEOUT_MS)
+// Waiting: every blocking wait in MicroPython ends in port_wait_ms(), which
+// sleeps in k_poll on the calling thread's waker (port_wait.c). Scheduling
+// a soft callback wakes every waiting thread; any of them may run it.
+#define MICROPY_SCHEDULER_DEPTH     (8)
+#include "port_wait.h"
+#define MICROPY_SCHED_HOOK_SCHEDULED port_sched_hook()
+#define MICROPY_INTERNAL_WFE(TIMEOUT_MS) port_wait_ms(PORT_WAKE_ALL, TIMEOUT_MS)
 
 #define MICROPY_BEGIN_ATOMIC_SECTION() irq_lock()
 #define MICROPY_END_ATOMIC_SECTION(state) irq_unlock(state)

@@ -25,6 +25,7 @@
 #include "py/mperrno.h"
 #include "py/mpthread.h"
 #include "py/runtime.h"
+#include "port_irq.h"
 #include "port_wait.h"
 
 #if MICROPY_PY_THREAD
@@ -83,6 +84,14 @@ mp_state_thread_t *mp_thread_get_state(void) {
 
 void mp_thread_set_state(mp_state_thread_t *state) {
     k_thread_custom_data_set(state);
+}
+
+int mp_thread_port_waker_index(void) {
+    if (k_current_get() == main_tid) {
+        return 0;
+    }
+    thread_slot_t *slot = thread_slot_current();
+    return slot != NULL ? 1 + (int)(slot - thread_slots) : -1;
 }
 
 mp_uint_t mp_thread_get_id(void) {
@@ -161,6 +170,7 @@ mp_uint_t mp_thread_create(void *(*entry)(void *), void *arg, size_t *stack_size
     slot->ts = NULL;
     slot->arg = arg;
     slot->status = SLOT_STARTING;
+    port_waker_reset(1 + i);
     *stack_size = size - THREAD_STACK_RESERVE;
     k_thread_start(tid);
     return (mp_uint_t)tid;
@@ -219,6 +229,17 @@ void mp_thread_mutex_init(mp_thread_mutex_t *mutex) {
 }
 
 int mp_thread_mutex_lock(mp_thread_mutex_t *mutex, int wait) {
+    if (port_in_hard_irq()) {
+        // A hard IRQ handler runs inside whatever held the GIL: it keeps
+        // it, and it must not block on anything.
+        if (mutex == &MP_STATE_VM(gil_mutex)) {
+            return 1;
+        }
+        if (wait) {
+            mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("can't block in a hard IRQ handler"));
+        }
+        return k_sem_take(&mutex->sem, K_NO_WAIT) == 0;
+    }
     int ret = k_sem_take(&mutex->sem, wait ? K_FOREVER : K_NO_WAIT) == 0;
     if (thread_orphans > 0 && ret && mutex == &MP_STATE_VM(gil_mutex)) {
         thread_exit_if_orphan();
@@ -226,7 +247,22 @@ int mp_thread_mutex_lock(mp_thread_mutex_t *mutex, int wait) {
     return ret;
 }
 
+// port_sched_runs() when the GIL was last released.
+static uint32_t gil_runs_seen;
+
 void mp_thread_mutex_unlock(mp_thread_mutex_t *mutex) {
+    if (mutex == &MP_STATE_VM(gil_mutex) && port_in_hard_irq()) {
+        return;
+    }
+    if (mutex == &MP_STATE_VM(gil_mutex)) {
+        // Soft callbacks this thread ran may have changed what another
+        // thread's wait checks (a Python stream's state): wake them.
+        uint32_t runs = port_sched_runs();
+        if (runs != gil_runs_seen) {
+            gil_runs_seen = runs;
+            port_wake(PORT_WAKE_IO);
+        }
+    }
     k_sem_give(&mutex->sem);
     if (mutex == &MP_STATE_VM(gil_mutex)) {
         // Equal priorities do not preempt: let a GIL waiter run now.
@@ -271,7 +307,7 @@ void mp_thread_deinit(void) {
         }
     }
     if (thread_orphans > 0) {
-        uevent_port_wake();
+        port_wake(PORT_WAKE_ALL);
     }
 }
 

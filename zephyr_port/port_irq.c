@@ -5,6 +5,14 @@
 #include "py/runtime.h"
 #include "py/stackctrl.h"
 #include "port_irq.h"
+#include "port_wait.h"
+
+// Hard IRQ handlers running now (nested ISRs add up).
+static volatile uint32_t port_hard_irq_depth;
+
+bool port_in_hard_irq(void) {
+    return port_hard_irq_depth > 0 || k_is_in_isr();
+}
 
 bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
     bool ok = true;
@@ -18,6 +26,7 @@ bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
         mp_stack_set_limit(MICROPY_STACK_SIZE_HARD_IRQ - 512);
     }
     #endif
+    port_hard_irq_depth++;
     mp_sched_lock();
     gc_lock();
     nlr_buf_t nlr;
@@ -31,6 +40,11 @@ bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
     }
     gc_unlock();
     mp_sched_unlock();
+    port_hard_irq_depth--;
+    // As an interrupt wakes a CPU from WFI on other ports: the handler may
+    // have changed what a polled stream reports (an asyncio ThreadSafeFlag
+    // of the stock select.poll loop), so generic waits look again.
+    port_wake(PORT_WAKE_IO);
     #if MICROPY_STACK_CHECK
     if (in_isr) {
         MP_STATE_THREAD(stack_top) = saved_top;

@@ -9,4 +9,8 @@
 // printed, not propagated. Returns false if the handler raised.
 bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg);
 
+// True in an ISR or while a hard IRQ handler runs (gpio-emul runs those in
+// the caller's thread): nothing may block or take the GIL there.
+bool port_in_hard_irq(void);
+
 #endif // UEVENT_PORT_IRQ_H

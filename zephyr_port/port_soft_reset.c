@@ -1,6 +1,7 @@
 // Boot-time and per-soft-reset init of the port's modules.
 #include "py/runtime.h"
 #include "port_soft_reset.h"
+#include "port_wait.h"
 #include "modmachine_port.h"
 #include "uevent/uevent_board.h"
 
@@ -10,6 +11,7 @@ void uevent_test_deinit(void);
 #endif
 
 void port_boot_init(void) {
+    port_wait_init();
     // Static uevent storage, then the board's sources (pins, callbacks).
     uevent_backend_init();
     uevent_board_sources_init();

@@ -2,19 +2,44 @@
  * The uevent module: waiting efficiently on events (see docs/uevent.md).
  */
 #include "py/runtime.h"
+#include "port_wait.h"
 #include "uevent_board.h"
 #include "uevent_obj.h"
 #include "../modmachine_port.h"
 
-// uevent.scheduler_lock(): nestable; defers soft callbacks while held.
+// uevent.scheduler_lock(): a context manager that defers soft callbacks
+// while held (and, as MicroPython's VM does while the scheduler is locked,
+// keeps other threads from running Python until it is released or this
+// thread waits). Each call makes a lock object; it nests. Releasing it wakes
+// the waits of every thread, so callbacks queued meanwhile run at once.
+typedef struct _scheduler_lock_obj_t {
+    mp_obj_base_t base;
+    uint16_t depth;                     // __enter__ calls not yet exited
+} scheduler_lock_obj_t;
+
 static mp_obj_t scheduler_lock_enter(mp_obj_t self_in) {
+    scheduler_lock_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->depth == UINT16_MAX) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("scheduler_lock nested too deep"));
+    }
     mp_sched_lock();
+    self->depth++;
     return self_in;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(scheduler_lock_enter_obj, scheduler_lock_enter);
 
 static mp_obj_t scheduler_lock_exit(size_t n_args, const mp_obj_t *args) {
+    scheduler_lock_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    if (self->depth == 0) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("scheduler_lock released without being held"));
+    }
+    self->depth--;
     mp_sched_unlock();
+    if (MP_STATE_VM(sched_state) == MP_SCHED_PENDING) {
+        // Callbacks queued while it was held: a thread sleeping (this one
+        // is not) may run them now.
+        port_wake(PORT_WAKE_SCHED);
+    }
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(scheduler_lock_exit_obj, 4, 4, scheduler_lock_exit);
@@ -25,19 +50,20 @@ static const mp_rom_map_elem_t scheduler_lock_locals_dict_table[] = {
 };
 static MP_DEFINE_CONST_DICT(scheduler_lock_locals_dict, scheduler_lock_locals_dict_table);
 
+static mp_obj_t scheduler_lock_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    scheduler_lock_obj_t *self = mp_obj_malloc(scheduler_lock_obj_t, type);
+    self->depth = 0;
+    return MP_OBJ_FROM_PTR(self);
+}
+
 static MP_DEFINE_CONST_OBJ_TYPE(
     uevent_scheduler_lock_type,
     MP_QSTR_scheduler_lock,
     MP_TYPE_FLAG_NONE,
+    make_new, scheduler_lock_make_new,
     locals_dict, &scheduler_lock_locals_dict
     );
-
-static const mp_obj_base_t uevent_scheduler_lock_singleton = { &uevent_scheduler_lock_type };
-
-static mp_obj_t uevent_scheduler_lock(void) {
-    return MP_OBJ_FROM_PTR(&uevent_scheduler_lock_singleton);
-}
-static MP_DEFINE_CONST_FUN_OBJ_0(uevent_scheduler_lock_obj, uevent_scheduler_lock);
 
 // uevent.stats() -> dict of counters since boot
 static mp_obj_t uevent_stats_py(void) {
@@ -115,7 +141,7 @@ static const mp_rom_map_elem_t uevent_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_poll), MP_ROM_PTR(&uevent_poller_type) },
     { MP_ROM_QSTR(MP_QSTR_Flag), MP_ROM_PTR(&uevent_flag_type) },
     { MP_ROM_QSTR(MP_QSTR_BoardSource), MP_ROM_PTR(&uevent_board_source_type) },
-    { MP_ROM_QSTR(MP_QSTR_scheduler_lock), MP_ROM_PTR(&uevent_scheduler_lock_obj) },
+    { MP_ROM_QSTR(MP_QSTR_scheduler_lock), MP_ROM_PTR(&uevent_scheduler_lock_type) },
     { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&uevent_stats_obj) },
     { MP_ROM_QSTR(MP_QSTR_source), MP_ROM_PTR(&uevent_source_obj) },
     #if CONFIG_SCHED_THREAD_USAGE_ALL

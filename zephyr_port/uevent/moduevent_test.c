@@ -12,12 +12,19 @@
  * what it did per source in C; storm_stop() stops the timer and returns
  * those counts. The sources stay reachable from a root pointer while the
  * storm runs, so the GC never frees an object the ISR touches.
+ *
+ * console_input(data, delay_ms): `delay_ms` from now, a timer ISR stores
+ * `data` as console input, as the console's RX interrupt does (the wake
+ * matrix's "console input" row); console_unread(data) puts bytes a script
+ * read back in front of the console input. fail_allocs():
+ * test_alloc_faults.c.
  */
 #include <zephyr/drivers/gpio/gpio_emul.h>
 
 #include <string.h>
 
 #include "py/runtime.h"
+#include "../console_uart.h"
 #include "../machine_pin.h"
 #include "../modmachine_port.h"
 #include "uevent_obj.h"
@@ -206,10 +213,66 @@ static mp_obj_t uevent_test_storm_info(void) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(uevent_test_storm_info_obj, uevent_test_storm_info);
 
-// Stops a storm left running by a test that failed (soft reset calls it).
+// ---- console input from an ISR ----
+
+#define CONSOLE_INPUT_MAX (64)
+
+static struct {
+    struct k_timer timer;
+    uint8_t data[CONSOLE_INPUT_MAX];
+    size_t len;
+    bool timer_ready;
+} console_input;
+
+static void console_input_isr(struct k_timer *timer) {
+    (void)timer;
+    console_uart_rx_inject(console_input.data, console_input.len);
+}
+
+// console_input(data, delay_ms=0)
+static mp_obj_t uevent_test_console_input(size_t n_args, const mp_obj_t *args) {
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(args[0], &buf, MP_BUFFER_READ);
+    mp_int_t delay_ms = n_args > 1 ? mp_obj_get_int(args[1]) : 0;
+    if (buf.len > CONSOLE_INPUT_MAX || delay_ms < 0) {
+        mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("at most %d bytes, delay_ms >= 0"), CONSOLE_INPUT_MAX);
+    }
+    if (!console_input.timer_ready) {
+        k_timer_init(&console_input.timer, console_input_isr, NULL);
+        console_input.timer_ready = true;
+    }
+    k_timer_stop(&console_input.timer);
+    memcpy(console_input.data, buf.buf, buf.len);
+    console_input.len = buf.len;
+    k_timer_start(&console_input.timer, K_MSEC(delay_ms), K_NO_WAIT);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_console_input_obj, 1, 2, uevent_test_console_input);
+
+// console_unread(data): puts bytes a script read back in front of the
+// console input (the raw REPL's next command may have been among them).
+static mp_obj_t uevent_test_console_unread(mp_obj_t data) {
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(data, &buf, MP_BUFFER_READ);
+    if (!console_uart_rx_unread(buf.buf, buf.len)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("no room in the console buffer"));
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_console_unread_obj, uevent_test_console_unread);
+
+MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_fail_allocs_obj);
+void uevent_test_alloc_faults_reset(void);
+
+// Soft reset: stops a storm or input left running by a test that failed,
+// and disarms allocation faults.
 void uevent_test_deinit(void);
 void uevent_test_deinit(void) {
     storm_halt();
+    if (console_input.timer_ready) {
+        k_timer_stop(&console_input.timer);
+    }
+    uevent_test_alloc_faults_reset();
 }
 
 static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
@@ -220,6 +283,9 @@ static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_storm_stop), MP_ROM_PTR(&uevent_test_storm_stop_obj) },
     { MP_ROM_QSTR(MP_QSTR_storm_info), MP_ROM_PTR(&uevent_test_storm_info_obj) },
     { MP_ROM_QSTR(MP_QSTR_STORM_MAX_SOURCES), MP_ROM_INT(STORM_MAX_SOURCES) },
+    { MP_ROM_QSTR(MP_QSTR_console_input), MP_ROM_PTR(&uevent_test_console_input_obj) },
+    { MP_ROM_QSTR(MP_QSTR_console_unread), MP_ROM_PTR(&uevent_test_console_unread_obj) },
+    { MP_ROM_QSTR(MP_QSTR_fail_allocs), MP_ROM_PTR(&uevent_test_fail_allocs_obj) },
 };
 static MP_DEFINE_CONST_DICT(uevent_test_module_globals, uevent_test_module_globals_table);
 

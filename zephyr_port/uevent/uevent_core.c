@@ -319,10 +319,23 @@ uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags)
     return e;
 }
 
-void uevent_poller_notify(uevent_poller_core_t *poller) {
+bool uevent_poller_has_ready(uevent_poller_core_t *poller) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    bool any = poller->ready_head != NULL;
+    k_spin_unlock(&uevent_lock, key);
+    return any;
+}
+
+void uevent_poller_wake(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     poller->notified = true;
-    uevent_stats.notifies++;
     k_poll_signal_raise(poller->signal, 0);
     k_spin_unlock(&uevent_lock, key);
+}
+
+void uevent_poller_notify(uevent_poller_core_t *poller) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    uevent_stats.notifies++;
+    k_spin_unlock(&uevent_lock, key);
+    uevent_poller_wake(poller);
 }

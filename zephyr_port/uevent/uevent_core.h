@@ -91,6 +91,12 @@ bool uevent_poller_begin(uevent_poller_core_t *poller);
 // Pops one ready entry and takes delivery: *flags = pending & armed (READ and
 // WRITE re-validated by the level), which are disarmed. NULL when empty.
 uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags);
+// Whether an entry is queued (a hint: an ISR may queue one right after).
+bool uevent_poller_has_ready(uevent_poller_core_t *poller);
+// poller.notify(): counted in stats, then uevent_poller_wake.
 void uevent_poller_notify(uevent_poller_core_t *poller);
+// Ends the poller's current or next poll_ms round (close, a notify given
+// back after an exception); not counted as a notify.
+void uevent_poller_wake(uevent_poller_core_t *poller);
 
 #endif // UEVENT_CORE_H

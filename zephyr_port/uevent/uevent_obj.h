@@ -9,6 +9,7 @@ typedef struct _uevent_poller_obj_t {
     mp_obj_base_t base;
     uevent_poller_core_t *core;         // NULL once closed
     mp_obj_dict_t *registry;            // registered object -> entry
+    uint32_t round;                     // collect_ready rounds, to list an entry once
 } uevent_poller_obj_t;
 
 typedef struct _uevent_entry_obj_t {
@@ -17,6 +18,7 @@ typedef struct _uevent_entry_obj_t {
     uevent_entry_t *core;               // NULL once unregistered
     uint16_t generation;                // core->generation when allocated
     uint16_t flags;                     // delivered by the latest poll_ms round
+    uint32_t round;                     // the poller's round that listed it last
     bool polled_stream;                 // explicitly polled via MP_STREAM_POLL
     mp_obj_t obj;
     mp_obj_t data;

@@ -1,10 +1,14 @@
 /*
  * uevent.poll(): the poller and its entries (Python side).
  *
- * poll_ms() sleeps in k_poll on the poller's signal (and, on the main
- * thread, the scheduler signal) until an armed event is pending, notify()
- * is called, or the timeout expires. Delivered bits are one-shot: they are
- * disarmed and must be re-armed with register(). See docs/uevent.md.
+ * poll_ms() sleeps in k_poll on the poller's signal and the calling thread's
+ * waker (port_wait.c: soft callbacks, exceptions) until an armed event is
+ * pending, notify() is called, or the timeout expires. Delivered bits are
+ * one-shot: they are disarmed and must be re-armed with register(). See
+ * docs/uevent.md.
+ *
+ * A MemoryError never leaves C state behind: every allocation comes before
+ * the core step it backs (a poller slot, a subscription, a delivery).
  */
 #include <string.h>
 
@@ -13,9 +17,8 @@
 #include "py/objlist.h"
 #include "py/runtime.h"
 #include "py/stream.h"
+#include "port_wait.h"
 #include "uevent_obj.h"
-
-struct k_poll_signal *uevent_backend_sched_signal(void);
 
 static uevent_poller_obj_t *poller_check_open(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
@@ -48,8 +51,12 @@ static uint16_t mask_from_obj(mp_obj_t mask_in) {
 
 static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    // The object first: a MemoryError here takes no slot.
+    uevent_poller_obj_t *self = mp_obj_malloc_with_finaliser(uevent_poller_obj_t, type);
+    self->core = NULL;
+    self->registry = MP_OBJ_TO_PTR(mp_obj_new_dict(0));
     uevent_poller_core_t *core = uevent_poller_alloc();
-    if (core == NULL) {
+    if (core == NULL && !gc_is_locked()) {
         // Pollers dropped without close() hold their slot until the GC
         // runs their finaliser: collect once before giving up.
         gc_collect();
@@ -58,9 +65,7 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
     if (core == NULL) {
         mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("too many pollers (CONFIG_UEVENT_MAX_POLLERS=%d)"), CONFIG_UEVENT_MAX_POLLERS);
     }
-    uevent_poller_obj_t *self = mp_obj_malloc_with_finaliser(uevent_poller_obj_t, type);
     self->core = core;
-    self->registry = MP_OBJ_TO_PTR(mp_obj_new_dict(0));
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -87,26 +92,31 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
         mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
     }
 
+    // Allocate (the entry, its registry slot) before subscribing: a
+    // MemoryError leaves nothing subscribed that no object keeps.
     entry = mp_obj_malloc(uevent_entry_obj_t, &uevent_entry_type);
     entry->poller = self;
+    entry->core = NULL;
     entry->obj = obj;
     entry->data = mp_const_none;
     entry->flags = 0;
+    entry->round = 0;
     entry->polled_stream = polled_stream;
+    mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
     uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
-    if (core == NULL) {
+    if (core == NULL && !gc_is_locked()) {
         // Entries of pollers dropped without close() come back when the GC
         // finalises those pollers: collect once before giving up.
         gc_collect();
         core = uevent_entry_alloc(self->core, source, entry);
     }
     if (core == NULL) {
+        mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
         mp_raise_msg_varg(&mp_type_OSError,
             MP_ERROR_TEXT("uevent entries used up (CONFIG_UEVENT_MAX_ENTRIES=%d)"), CONFIG_UEVENT_MAX_ENTRIES);
     }
     entry->core = core;
     entry->generation = core->generation;
-    mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
     // Subscribed now: a Flag set from here on raises the entry itself, so
     // its state read after this point misses no set().
     uint16_t initial = uevent_initial_events(obj);
@@ -183,18 +193,45 @@ static bool poll_streams(uevent_poller_obj_t *self) {
     return any;
 }
 
-// Appends every ready entry to `result` (a new list if NULL); returns it,
-// or NULL when nothing was ready.
+// Makes room for one more item, so that appending cannot allocate: a
+// MemoryError comes before an entry is popped, never after.
+static void results_reserve(mp_obj_t list_in) {
+    mp_obj_list_t *list = MP_OBJ_TO_PTR(list_in);
+    if (list->len >= list->alloc) {
+        size_t alloc = list->alloc * 2 + 4;
+        list->items = m_renew(mp_obj_t, list->items, list->alloc, alloc);
+        memset(list->items + list->alloc, 0, (alloc - list->alloc) * sizeof(mp_obj_t));
+        list->alloc = alloc;
+    }
+}
+
+// Appends every ready entry to `result` (a new list if MP_OBJ_NULL);
+// returns it, or MP_OBJ_NULL when nothing was ready. Entries are popped one
+// lock hold at a time, so an ISR may queue a popped entry again for another
+// bit meanwhile: such an entry is listed once, with both deliveries' flags.
 static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
+    if (!uevent_poller_has_ready(self->core)) {
+        return MP_OBJ_NULL;
+    }
+    if (result == MP_OBJ_NULL) {
+        result = mp_obj_new_list(0, NULL);
+    }
+    uint32_t round = ++self->round;
     bool any = false;
-    uint16_t flags;
-    uevent_entry_t *e;
-    while ((e = uevent_poller_pop(self->core, &flags)) != NULL) {
-        uevent_entry_obj_t *entry = e->user;
-        entry->flags = flags;
-        if (result == MP_OBJ_NULL) {
-            result = mp_obj_new_list(0, NULL);
+    for (;;) {
+        results_reserve(result);
+        uint16_t flags;
+        uevent_entry_t *e = uevent_poller_pop(self->core, &flags);
+        if (e == NULL) {
+            break;
         }
+        uevent_entry_obj_t *entry = e->user;
+        if (entry->round == round) {
+            entry->flags |= flags;
+            continue;
+        }
+        entry->round = round;
+        entry->flags = flags;
         mp_obj_list_append(result, MP_OBJ_FROM_PTR(entry));
         any = true;
     }
@@ -210,6 +247,27 @@ static mp_obj_t results_list_reset(mp_obj_t list_in) {
     memset(list->items, 0, list->len * sizeof(mp_obj_t));
     list->len = 0;
     return list_in;
+}
+
+// poll_ms's sleep until the poller's signal, a soft callback (or pending
+// exception) for this thread, or `wait`. Returns without sleeping when a
+// callback is already pending: the caller's next round runs it.
+static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
+    if (port_pending_runnable()) {
+        return;
+    }
+    port_waker_t *waker = port_waker_current();
+    if (!port_waker_arm(waker, PORT_WAKE_SCHED)) {
+        return;
+    }
+    struct k_poll_event events[2];
+    k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, self->core->signal);
+    k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, &waker->signal);
+    MP_THREAD_GIL_EXIT();
+    k_poll(events, 2, wait);
+    MP_THREAD_GIL_ENTER();
+    port_waker_disarm(waker);
+    uevent_stats.wakeups++;
 }
 
 // poller.poll_ms(timeout_ms=-1, results=None) -> list of ready entries
@@ -233,29 +291,22 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
     }
     uevent_stats.polls++;
     int64_t deadline = timeout_ms < 0 ? -1 : k_uptime_ticks() + k_ms_to_ticks_ceil64(timeout_ms);
-    bool main_thread = true;
-    #if MICROPY_PY_THREAD
-    main_thread = mp_thread_is_main_thread();
-    #endif
-    struct k_poll_event events[2];
-    k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, self->core->signal);
-    k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, uevent_backend_sched_signal());
 
     self->core->waiting = true;
     mp_obj_t result = MP_OBJ_NULL;
+    // A notify() taken by this round; given back if the round raises.
+    volatile bool notified = false;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         for (;;) {
-            if (main_thread) {
-                // Soft callbacks run here; one may raise a registered source.
-                k_poll_signal_reset(uevent_backend_sched_signal());
-                mp_handle_pending(MP_HANDLE_PENDING_CALLBACKS_AND_EXCEPTIONS);
-            }
+            // Soft callbacks run here, on whichever thread waits; one may
+            // raise a registered source.
+            port_run_pending();
             if (self->core == NULL) {
                 // Closed by a callback or another thread meanwhile.
                 mp_raise_ValueError(MP_ERROR_TEXT("poller was closed while waiting"));
             }
-            bool notified = uevent_poller_begin(self->core);
+            notified = uevent_poller_begin(self->core);
             bool streams = poll_streams(self);
             if (self->core == NULL) {
                 // Closed by a polled stream's ioctl (Python code).
@@ -276,15 +327,15 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
             if (streams && (K_TIMEOUT_EQ(wait, K_FOREVER) || wait.ticks > k_ms_to_ticks_ceil64(CONFIG_UEVENT_STREAM_POLL_MS))) {
                 wait = K_MSEC(CONFIG_UEVENT_STREAM_POLL_MS);
             }
-            MP_THREAD_GIL_EXIT();
-            k_poll(events, main_thread ? 2 : 1, wait);
-            MP_THREAD_GIL_ENTER();
-            uevent_stats.wakeups++;
+            poller_sleep(self, wait);
         }
         nlr_pop();
     } else {
         if (self->core != NULL) {
             self->core->waiting = false;
+            if (notified) {
+                uevent_poller_wake(self->core);
+            }
         }
         nlr_jump(nlr.ret_val);
     }
@@ -309,7 +360,7 @@ static mp_obj_t uevent_poller_close(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->core != NULL) {
         // A poll_ms sleeping on this poller sees the close when it wakes.
-        uevent_poller_notify(self->core);
+        uevent_poller_wake(self->core);
         uevent_poller_free(self->core);
         self->core = NULL;
     }

@@ -88,8 +88,7 @@ int main(void) {
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
         signals_ok &= uevent_backend_poller_signal(i)->init_count == 1;
     }
-    printf("backend pollers_ok=%d sched_ok=%d beyond=%s entries=%zu\n", signals_ok,
-        uevent_backend_sched_signal()->init_count == 1,
+    printf("backend pollers_ok=%d beyond=%s entries=%zu\n", signals_ok,
         uevent_backend_poller_signal(CONFIG_UEVENT_MAX_POLLERS) == NULL ? "NULL" : "set",
         core_entries);
     return 0;

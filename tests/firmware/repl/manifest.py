@@ -2,3 +2,4 @@
 # helpers the scripts of tests/micropython share.
 include("$(UEVENT_DIR)/zephyr_port/manifest.py")
 module("uevent_testkit.py")
+module("wake_matrix.py")

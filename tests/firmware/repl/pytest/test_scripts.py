@@ -1,7 +1,9 @@
 """Every tests/micropython/*.py runs on one booted image; its output must
 match <name>.py.exp (compared line by line, stripped, blank lines ignored).
 
-A script whose whole output is ``SKIP`` is reported as skipped. Adding a
+A script whose whole output is ``SKIP`` is reported as skipped. A script
+whose output differs by board (the wake matrix lists the cells a board
+cannot run) has ``<name>.py.<board>.exp`` files, used before ``<name>.py.exp``. Adding a
 script needs no firmware build: see tests/micropython/README.md.
 
 Soak (``UEVENT_SOAK_MS=<ms>`` in the environment, ``scripts/test --soak``):
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 from twister_harness.exceptions import TwisterHarnessTimeoutException
 
-from conftest import SCRIPTS_DIR, sanitizer_reports, script_timeout
+from conftest import SCRIPTS_DIR, build_board, sanitizer_reports, script_timeout
 from raw_repl import RawRepl, normalize
 
 SCRIPTS = sorted(SCRIPTS_DIR.glob("*.py"))
@@ -34,6 +36,9 @@ def soak_windows(source: str) -> int:
 def test_script(raw_repl: RawRepl, script: Path) -> None:
     source = script.read_text()
     exp_file = script.with_name(script.name + ".exp")
+    board_exp = script.with_name(f"{script.name}.{build_board(raw_repl.device)}.exp")
+    if board_exp.is_file():
+        exp_file = board_exp
     timeout = script_timeout(source)
     if SOAK_MS:
         windows = soak_windows(source)

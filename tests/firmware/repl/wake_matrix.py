@@ -1,0 +1,603 @@
+# The wake matrix (docs/reliability.md): every way an event arrives (rows)
+# x every way Python waits (columns) x where the waiter runs (arrangements).
+# Each cell arms its event DELAY ms ahead, then waits with a LONG timeout:
+# the wait must end within DELAY + BOUND ms with the event delivered once,
+# and nothing more is delivered in the next few ms. A cell that makes no
+# sense prints "-" with the reason, in the legend below the table.
+#
+# Frozen into the test firmware (too big to compile in qemu_cortex_m3's
+# heap); tests/micropython/wake_matrix.py runs it: run().
+import io
+import machine
+import micropython
+import select
+import sys
+import time
+
+import _uevent_test as T
+import asyncio
+import uevent
+
+try:
+    import _thread
+except ImportError:
+    _thread = None
+
+DELAY = 30  # ms from arming to the event
+BOUND = 60  # a wait may end this late (QEMU in real time on a loaded host)
+LONG = 1500  # the waits' timeout: reaching it is a failure
+EXTRA = 5  # ms of looking for a second delivery after the first
+
+PIN_A = ("gpio_emul0", 10)
+PIN_B = ("gpio_emul0", 11)
+
+
+def uart_loopback():
+    # uart1 looped back to itself (tests/firmware/repl/CMakeLists.txt)?
+    try:
+        u = machine.UART("uart1", timeout=0)
+    except (ValueError, OSError):
+        return None
+    while u.read(64):
+        pass
+    u.write(b"?")
+    t0 = time.ticks_ms()
+    while not u.any() and time.ticks_diff(time.ticks_ms(), t0) < 500:
+        time.sleep_ms(5)
+    return u if u.read(1) == b"?" else None
+
+
+UART = None
+held_input = b""
+
+
+def hold_console_input():
+    # Console bytes already buffered (the raw REPL's next command) are set
+    # aside while the console cells run, and put back after.
+    global held_input
+    p = select.poll()
+    p.register(sys.stdin, select.POLLIN)
+    b = bytearray()
+    while p.poll(0):
+        b.extend(sys.stdin.buffer.read(1))
+    held_input = bytes(b)
+
+
+def pad(text, width):
+    return text + " " * (width - len(text))
+
+
+def one_shot(ms, cb, hard=True):
+    return machine.Timer(-1, mode=machine.Timer.ONE_SHOT, period=ms, callback=cb, hard=hard)
+
+
+def drain():
+    # Input a cell left unread (a native wait only sees it) is not the next
+    # cell's event.
+    if UART is not None:
+        while UART.read(64):
+            pass
+    p = select.poll()
+    p.register(sys.stdin, select.POLLIN)
+    while p.poll(0):
+        sys.stdin.buffer.read(1)
+
+
+def reset_pins():
+    for p in (PIN_A, PIN_B):
+        machine.Pin(p, machine.Pin.IN).irq(handler=None)
+        T.set_input(p, 0)
+
+
+# ---- rows: how the event arrives ----
+# Each row's fire(w, ctx) arranges its event DELAY ms from now and returns
+# what it started (stopped by the cell). Its kind says what becomes ready:
+# "set" calls w.set(); "pin" / "timer" / "uart" / "console" are native
+# sources; "notify" calls poller.notify().
+
+
+class Row:
+    def __init__(self, name, kind, fire, needs_thread=False, soft=False):
+        self.name = name
+        self.kind = kind
+        self.fire = fire
+        self.needs_thread = needs_thread
+        self.soft = soft  # the event is a soft callback (sleep_ms runs it)
+
+
+def fire_isr_set(w, ctx):
+    return one_shot(DELAY, lambda t: w.set())
+
+
+def fire_pin_edge(w, ctx):
+    return one_shot(DELAY, lambda t: T.set_input(PIN_A, 1))
+
+
+def fire_timer(w, ctx):
+    ctx.timer = machine.Timer(-1, mode=machine.Timer.ONE_SHOT, period=DELAY, callback=w.timer_cb(), hard=True)
+    return ctx.timer
+
+
+def scheduler(n):
+    def fire(w, ctx):
+        ctx.ran = 0
+
+        def cb(last):
+            ctx.ran += 1
+            if last:
+                w.set()
+
+        def isr(t):
+            for i in range(n):
+                micropython.schedule(cb, i == n - 1)
+
+        return one_shot(DELAY, isr)
+
+    return fire
+
+
+def fire_queued_before(w, ctx):
+    # Two callbacks queued before the wait starts; the second sets.
+    ctx.ran = 0
+
+    def cb(last):
+        ctx.ran += 1
+        if last:
+            w.set()
+
+    def start():
+        micropython.schedule(cb, False)
+        micropython.schedule(cb, True)
+
+    ctx.before_wait = start
+    return None
+
+
+def fire_soft_pins(w, ctx):
+    # Two soft Pin IRQs at once; the second sets.
+    ctx.ran = 0
+
+    def cb(pin):
+        ctx.ran += 1
+        if ctx.ran == 2:
+            w.set()
+
+    for p in (PIN_A, PIN_B):
+        machine.Pin(p, machine.Pin.IN).irq(handler=cb, trigger=machine.Pin.IRQ_RISING, hard=False)
+
+    def isr(t):
+        T.set_input(PIN_A, 1)
+        T.set_input(PIN_B, 1)
+
+    return one_shot(DELAY, isr)
+
+
+def fire_soft_timer(w, ctx):
+    return one_shot(DELAY, lambda t: w.set(), hard=False)
+
+
+def fire_notify_isr(w, ctx):
+    return one_shot(DELAY, lambda t: w.notify())
+
+
+def fire_notify_soft(w, ctx):
+    def cb(a):
+        w.notify()
+
+    return one_shot(DELAY, lambda t: micropython.schedule(cb, None))
+
+
+def in_thread(fn):
+    def run():
+        time.sleep_ms(DELAY)
+        fn()
+
+    _thread.start_new_thread(run, ())
+
+
+def fire_notify_thread(w, ctx):
+    in_thread(w.notify)
+
+
+def fire_thread_set(w, ctx):
+    in_thread(w.set)
+
+
+def fire_uart(w, ctx):
+    return one_shot(DELAY, lambda t: UART.write(b"u"))
+
+
+def fire_console(w, ctx):
+    T.console_input(b"c", DELAY)
+
+
+def fire_lock_same(w, ctx):
+    # A callback queued while this thread holds scheduler_lock, released
+    # just before the wait: it runs at once.
+    ctx.ran = 0
+
+    def cb(a):
+        ctx.ran += 1
+        w.set()
+
+    def start():
+        with uevent.scheduler_lock():
+            micropython.schedule(cb, None)
+            time.sleep_ms(DELAY)
+
+    ctx.before_wait = start
+
+
+def fire_lock_thread(w, ctx):
+    # Another thread holds scheduler_lock while a callback is queued and
+    # releases it DELAY ms later: the waiting thread runs it then.
+    ctx.ran = 0
+    lk = uevent.scheduler_lock()
+    lk.__enter__()
+
+    def cb(a):
+        ctx.ran += 1
+        w.set()
+
+    micropython.schedule(cb, None)
+
+    def release():
+        lk.__exit__(None, None, None)
+
+    in_thread(release)
+
+
+ROWS = [
+    Row("isr Flag.set", "set", fire_isr_set),
+    Row("isr Pin edge", "pin", fire_pin_edge),
+    Row("isr Timer", "timer", fire_timer),
+    Row("schedule x1", "set", scheduler(1), soft=True),
+    Row("schedule x2", "set", scheduler(2), soft=True),
+    Row("schedule x8", "set", scheduler(8), soft=True),
+    Row("2 queued before", "set", fire_queued_before, soft=True),
+    Row("soft Pin IRQ x2", "set", fire_soft_pins, soft=True),
+    Row("soft Timer", "set", fire_soft_timer, soft=True),
+    Row("notify isr", "notify", fire_notify_isr),
+    Row("notify soft", "notify", fire_notify_soft),
+    Row("notify thread", "notify", fire_notify_thread, needs_thread=True),
+    Row("thread Flag.set", "set", fire_thread_set, needs_thread=True),
+    Row("UART RX", "uart", fire_uart),
+    Row("console input", "console", fire_console),
+    Row("sched_lock same", "set", fire_lock_same, soft=True),
+    Row("sched_lock thread", "set", fire_lock_thread, needs_thread=True, soft=True),
+]
+
+
+# ---- columns: how Python waits ----
+# A column's cell(row, ctx) returns (ms until the wait ended, deliveries),
+# or a reason string when the combination makes no sense.
+
+
+class Ctx:
+    def __init__(self):
+        self.ran = None
+        self.before_wait = None
+        self.timer = None
+
+
+class PollMs:
+    name = "poll_ms"
+
+    def cell(self, row, ctx):
+        p = uevent.poll()
+        self.p = p
+        f = uevent.Flag()
+        self.set = f.set
+        self.notify = p.notify
+        obj = {"set": f, "pin": None, "timer": None, "uart": UART, "console": sys.stdin, "notify": None}[row.kind]
+        if row.kind == "pin":
+            obj = machine.Pin(PIN_A, machine.Pin.IN)
+            obj.irq(trigger=machine.Pin.IRQ_RISING)
+        started = row.fire(self, ctx)
+        if row.kind == "timer":
+            obj = ctx.timer
+        if obj is not None:
+            p.register(obj, uevent.READ if row.kind in ("uart", "console") else uevent.EVENT)
+        if row.kind == "notify":
+            # notify() ends the wait with no entry ready.
+            n, dt = wait_loop(ctx, lambda ms: len(p.poll_ms(ms)) == 0, True)
+            n = int(dt < LONG)
+        else:
+            n, dt = wait_loop(ctx, lambda ms: len(p.poll_ms(ms)))
+        stop(started)
+        p.close()
+        return dt, n
+
+    def timer_cb(self):
+        return None
+
+
+def wait_loop(ctx, wait, counts_wakes=False):
+    # The first wait (LONG timeout), then EXTRA ms more for a second one.
+    if ctx.before_wait:
+        ctx.before_wait()
+    t0 = time.ticks_ms()
+    n = wait(LONG)
+    dt = time.ticks_diff(time.ticks_ms(), t0)
+    if n and not counts_wakes:
+        n += wait(EXTRA)
+    return n, dt
+
+
+def stop(started):
+    if started is not None:
+        started.deinit()
+
+
+class IOFlag(io.IOBase):
+    # A stream that is readable once set (what select.poll can wait on).
+    def __init__(self):
+        self.state = 0
+
+    def ioctl(self, req, arg):
+        if req == 3:
+            return arg & 1 if self.state else 0
+        return -1
+
+    def set(self):
+        self.state = 1
+
+
+# A stream's Python-level state set by another thread raises nothing:
+# select.poll sees it at its next wake (docs/uevent.md).
+THREAD_SET_REASON = "a Python stream's state set by a thread is no wake for select.poll: use uevent"
+
+
+class SelectPoll:
+    name = "select"
+
+    def cell(self, row, ctx):
+        if row.kind == "notify":
+            return "select.poll has no notify()"
+        if row.name == "thread Flag.set":
+            return THREAD_SET_REASON
+        f = IOFlag()
+        self.set = f.set
+        obj = {"uart": UART, "console": sys.stdin}.get(row.kind, f)
+        pin = None
+        if row.kind == "pin":
+            pin = machine.Pin(PIN_A, machine.Pin.IN)
+            pin.irq(handler=lambda p: f.set(), trigger=machine.Pin.IRQ_RISING, hard=True)
+        started = row.fire(self, ctx)
+        p = select.poll()
+        p.register(obj, select.POLLIN)
+
+        def wait(ms):
+            r = p.poll(ms)
+            if r and obj is f:
+                f.state = 0  # taken
+            elif r and obj is UART and ms == LONG:
+                UART.read(1)
+            elif r and obj is sys.stdin and ms == LONG:
+                sys.stdin.read(1)
+            return len(r)
+
+        n, dt = wait_loop(ctx, wait)
+        stop(started)
+        if pin:
+            pin.irq(handler=None)
+        return dt, n
+
+    def timer_cb(self):
+        return lambda t: self.set()
+
+
+class Asyncio:
+    def __init__(self, backend):
+        self.backend = backend
+        self.name = "aio " + backend
+
+    def cell(self, row, ctx):
+        if row.kind == "notify":
+            return "asyncio has no notify(): a ThreadSafeFlag is its wake"
+        uev = self.backend == "uevent"
+        if uev:
+            asyncio.use_uevent()
+        else:
+            asyncio.use_select_poll()
+            if row.name == "thread Flag.set":
+                return THREAD_SET_REASON
+        tsf = asyncio.ThreadSafeFlag()
+        self.set = tsf.set
+        pin = None
+        if row.kind == "pin":
+            pin = machine.Pin(PIN_A, machine.Pin.IN)
+            if uev:
+                pin.irq(trigger=machine.Pin.IRQ_RISING)
+            else:
+                pin.irq(handler=lambda p: tsf.set(), trigger=machine.Pin.IRQ_RISING, hard=True)
+        self.uev = uev
+        started = row.fire(self, ctx)
+        kind = row.kind
+        if kind == "timer" and not uev:
+            kind = "set"
+        if kind == "pin" and not uev:
+            kind = "set"
+
+        async def one(ms):
+            if kind == "set":
+                aw = tsf.wait()
+            elif kind == "pin":
+                aw = asyncio.wait_event(pin)
+            elif kind == "timer":
+                aw = asyncio.wait_event(ctx.timer)
+            else:
+                aw = asyncio.StreamReader(UART if kind == "uart" else sys.stdin).read(1)
+            try:
+                await asyncio.wait_for_ms(aw, ms)
+                return 1
+            except asyncio.TimeoutError:
+                return 0
+
+        n, dt = wait_loop(ctx, lambda ms: asyncio.run(one(ms)))
+        stop(started)
+        if pin:
+            pin.irq(handler=None)
+        asyncio.use_uevent()
+        return dt, n
+
+    def timer_cb(self):
+        return None if self.uev else (lambda t: self.set())
+
+
+class SleepMs:
+    name = "sleep_ms"
+
+    def cell(self, row, ctx):
+        if not row.soft:
+            return "only soft callbacks run during a sleep; nothing else ends it"
+        self.t = None
+        self.calls = 0
+        started = row.fire(self, ctx)
+        if ctx.before_wait:
+            ctx.before_wait()
+        t0 = time.ticks_ms()
+        self.t0 = t0
+        time.sleep_ms(DELAY + 2 * BOUND)
+        stop(started)
+        if self.t is None:
+            return LONG, 0
+        return time.ticks_diff(self.t, t0), self.calls
+
+    def set(self):
+        self.calls += 1
+        self.t = time.ticks_ms()
+
+
+class UartRead:
+    name = "UART.read"
+
+    def cell(self, row, ctx):
+        if row.kind != "uart":
+            return "UART.read waits for UART input only"
+        UART.init(timeout=LONG)
+        started = row.fire(self, ctx)
+        n, dt = wait_loop(ctx, lambda ms: len(UART.read(1) or b"") if ms == LONG else (UART.any() > 0))
+        UART.init(timeout=0)
+        stop(started)
+        return dt, n
+
+
+class StdinRead:
+    name = "stdin.read"
+
+    def cell(self, row, ctx):
+        if row.kind != "console":
+            return "sys.stdin.read waits for console input only"
+        started = row.fire(self, ctx)
+        p = select.poll()
+        p.register(sys.stdin, select.POLLIN)
+        n, dt = wait_loop(ctx, lambda ms: len(sys.stdin.read(1)) if ms == LONG else len(p.poll(0)))
+        stop(started)
+        return dt, n
+
+
+COLUMNS = [PollMs(), SelectPoll(), Asyncio("uevent"), Asyncio("select"), SleepMs(), UartRead(), StdinRead()]
+
+# ---- arrangements: where the waiter runs ----
+
+
+def sleeper(state):
+    # A second thread that sleeps (in 300 ms naps) until told to stop.
+    while not state[0]:
+        time.sleep_ms(300)
+    state[1] = True
+
+
+def run_in(arrangement, fn):
+    if arrangement == "main":
+        return fn()
+    if arrangement == "main+sleeper":
+        state = [False, False]
+        _thread.start_new_thread(sleeper, (state,))
+        try:
+            return fn()
+        finally:
+            state[0] = True
+            while not state[1]:
+                time.sleep_ms(10)
+    # "thread": the waiter runs on another thread; main sleeps meanwhile.
+    box = [None, None]
+
+    def body():
+        try:
+            box[0] = fn()
+        except Exception as e:
+            box[1] = e
+        box.append(True)
+
+    _thread.start_new_thread(body, ())
+    while len(box) < 3:
+        time.sleep_ms(20)
+    if box[1] is not None:
+        raise box[1]
+    return box[0]
+
+
+def row_reason(row, arrangement):
+    if row.needs_thread and _thread is None:
+        return "no _thread on this board"
+    if row.kind == "uart" and UART is None:
+        return "no looped-back UART on this board"
+    return None
+
+
+def main():
+    arrangements = ["main"] + (["main+sleeper", "thread"] if _thread else [])
+    legend = {}
+    failures = []
+    ok = 0
+    for arrangement in arrangements:
+        print("==", arrangement)
+        print(pad("row", 18), " ".join(pad(c.name, 10) for c in COLUMNS))
+        for row in ROWS:
+            marks = []
+            for col in COLUMNS:
+                reason = row_reason(row, arrangement)
+                res = None
+                if reason is None:
+                    reset_pins()
+                    drain()
+                    ctx = Ctx()
+                    try:
+                        res = run_in(arrangement, lambda: col.cell(row, ctx))
+                    except Exception as e:
+                        res = (LONG, "%s: %s" % (type(e).__name__, e))
+                    if isinstance(res, str):
+                        reason = res
+                if reason is not None:
+                    key = legend.setdefault(reason, "n%d" % (len(legend) + 1))
+                    marks.append(pad(("-" + key), 10))
+                    continue
+                dt, n = res
+                ran_ok = ctx.ran is None or ctx.ran >= 1
+                if n == 1 and dt < DELAY + BOUND and ran_ok:
+                    ok += 1
+                    marks.append(pad("ok", 10))
+                else:
+                    marks.append(pad("FAIL", 10))
+                    failures.append((arrangement, row.name, col.name, dt, n, ctx.ran))
+            print(pad(row.name, 18), " ".join(marks))
+    print("legend:")
+    for reason, key in sorted(legend.items(), key=lambda kv: int(kv[1][1:])):
+        print(" ", key, reason)
+    print("cells ok:", ok, "failed:", len(failures))
+    for f in failures:
+        print("FAIL", f)
+
+
+def run():
+    global UART
+    UART = uart_loopback()
+    hold_console_input()
+    try:
+        main()
+    finally:
+        reset_pins()
+        if held_input:
+            T.console_unread(held_input)
