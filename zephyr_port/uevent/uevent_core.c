@@ -56,6 +56,7 @@ static void ready_push(uevent_entry_t *e) {
         p->ready_head = e;
     }
     p->ready_tail = e;
+    p->ready_count++;
     e->queued = true;
 }
 
@@ -72,6 +73,7 @@ static void ready_remove(uevent_entry_t *e) {
         p->ready_tail = e->ready_prev;
     }
     e->ready_next = e->ready_prev = NULL;
+    p->ready_count--;
     e->queued = false;
 }
 
@@ -151,6 +153,7 @@ void uevent_poller_free(uevent_poller_core_t *poller) {
     if (poller->in_use) {
         poller->in_use = false;
         poller->ready_head = poller->ready_tail = NULL;
+        poller->ready_count = 0;
         poller->polled = NULL;
         uevent_stats.pollers_in_use--;
     }
@@ -319,11 +322,11 @@ uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags)
     return e;
 }
 
-bool uevent_poller_has_ready(uevent_poller_core_t *poller) {
+size_t uevent_poller_ready_count(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
-    bool any = poller->ready_head != NULL;
+    size_t n = poller->ready_count;
     k_spin_unlock(&uevent_lock, key);
-    return any;
+    return n;
 }
 
 void uevent_poller_wake(uevent_poller_core_t *poller) {

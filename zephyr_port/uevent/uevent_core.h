@@ -40,6 +40,7 @@ typedef struct uevent_poller_core {
     uevent_entry_t *ready_tail;
     uevent_entry_t *polled;             // explicitly polled entries
     uevent_entry_t *entries;            // every entry of this poller
+    size_t ready_count;                 // entries in the ready queue
     bool notified;
     bool in_use;
     bool waiting;                       // inside poll_ms (re-entrancy guard)
@@ -91,8 +92,8 @@ bool uevent_poller_begin(uevent_poller_core_t *poller);
 // Pops one ready entry and takes delivery: *flags = pending & armed (READ and
 // WRITE re-validated by the level), which are disarmed. NULL when empty.
 uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags);
-// Whether an entry is queued (a hint: an ISR may queue one right after).
-bool uevent_poller_has_ready(uevent_poller_core_t *poller);
+// Entries queued now (an ISR may queue more right after).
+size_t uevent_poller_ready_count(uevent_poller_core_t *poller);
 // poller.notify(): counted in stats, then uevent_poller_wake.
 void uevent_poller_notify(uevent_poller_core_t *poller);
 // Ends the poller's current or next poll_ms round (close, a notify given

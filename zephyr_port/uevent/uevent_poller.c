@@ -193,12 +193,11 @@ static bool poll_streams(uevent_poller_obj_t *self) {
     return any;
 }
 
-// Makes room for one more item, so that appending cannot allocate: a
-// MemoryError comes before an entry is popped, never after.
-static void results_reserve(mp_obj_t list_in) {
+// Makes room for `n` more items, so that appending them cannot allocate.
+static void results_reserve(mp_obj_t list_in, size_t n) {
     mp_obj_list_t *list = MP_OBJ_TO_PTR(list_in);
-    if (list->len >= list->alloc) {
-        size_t alloc = list->alloc * 2 + 4;
+    if (list->alloc - list->len < n) {
+        size_t alloc = list->len + n;
         list->items = m_renew(mp_obj_t, list->items, list->alloc, alloc);
         memset(list->items + list->alloc, 0, (alloc - list->alloc) * sizeof(mp_obj_t));
         list->alloc = alloc;
@@ -206,20 +205,25 @@ static void results_reserve(mp_obj_t list_in) {
 }
 
 // Appends every ready entry to `result` (a new list if MP_OBJ_NULL);
-// returns it, or MP_OBJ_NULL when nothing was ready. Entries are popped one
-// lock hold at a time, so an ISR may queue a popped entry again for another
-// bit meanwhile: such an entry is listed once, with both deliveries' flags.
+// returns it, or MP_OBJ_NULL when nothing was ready. Room for the entries
+// queued now is allocated before any is popped, so a MemoryError loses no
+// delivery; entries an ISR queues meanwhile beyond that room stay queued
+// for the next call. Entries are popped one lock hold at a time, so an ISR
+// may queue a popped entry again for another bit: such an entry is listed
+// once, with both deliveries' flags.
 static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
-    if (!uevent_poller_has_ready(self->core)) {
+    size_t queued = uevent_poller_ready_count(self->core);
+    if (queued == 0) {
         return MP_OBJ_NULL;
     }
     if (result == MP_OBJ_NULL) {
         result = mp_obj_new_list(0, NULL);
     }
+    results_reserve(result, queued);
+    mp_obj_list_t *list = MP_OBJ_TO_PTR(result);
     uint32_t round = ++self->round;
     bool any = false;
-    for (;;) {
-        results_reserve(result);
+    while (list->len < list->alloc) {
         uint16_t flags;
         uevent_entry_t *e = uevent_poller_pop(self->core, &flags);
         if (e == NULL) {
@@ -329,6 +333,10 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
             }
             poller_sleep(self, wait);
         }
+        if (result == MP_OBJ_NULL) {
+            // Allocated before a notify() taken is gone for good.
+            result = results != MP_OBJ_NULL ? results : mp_obj_new_list(0, NULL);
+        }
         nlr_pop();
     } else {
         if (self->core != NULL) {
@@ -340,10 +348,7 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
         nlr_jump(nlr.ret_val);
     }
     self->core->waiting = false;
-    if (result != MP_OBJ_NULL) {
-        return result;
-    }
-    return results != MP_OBJ_NULL ? results : mp_obj_new_list(0, NULL);
+    return result;
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 3, uevent_poller_poll_ms);
 
