@@ -7,15 +7,15 @@
 #
 # Frozen into the test firmware (too big to compile in qemu_cortex_m3's
 # heap); tests/micropython/wake_matrix.py runs it: run().
+import asyncio
 import io
-import machine
-import micropython
 import select
 import sys
 import time
 
-import _uevent_test as T
-import asyncio
+import _uevent_test as uevent_test
+import machine
+import micropython
 import uevent
 
 try:
@@ -86,7 +86,7 @@ def drain():
 def reset_pins():
     for p in (PIN_A, PIN_B):
         machine.Pin(p, machine.Pin.IN).irq(handler=None)
-        T.set_input(p, 0)
+        uevent_test.set_input(p, 0)
 
 
 # ---- rows: how the event arrives ----
@@ -110,11 +110,13 @@ def fire_isr_set(w, ctx):
 
 
 def fire_pin_edge(w, ctx):
-    return one_shot(DELAY, lambda t: T.set_input(PIN_A, 1))
+    return one_shot(DELAY, lambda t: uevent_test.set_input(PIN_A, 1))
 
 
 def fire_timer(w, ctx):
-    ctx.timer = machine.Timer(-1, mode=machine.Timer.ONE_SHOT, period=DELAY, callback=w.timer_cb(), hard=True)
+    ctx.timer = machine.Timer(
+        -1, mode=machine.Timer.ONE_SHOT, period=DELAY, callback=w.timer_cb(), hard=True
+    )
     return ctx.timer
 
 
@@ -166,8 +168,8 @@ def fire_soft_pins(w, ctx):
         machine.Pin(p, machine.Pin.IN).irq(handler=cb, trigger=machine.Pin.IRQ_RISING, hard=False)
 
     def isr(t):
-        T.set_input(PIN_A, 1)
-        T.set_input(PIN_B, 1)
+        uevent_test.set_input(PIN_A, 1)
+        uevent_test.set_input(PIN_B, 1)
 
     return one_shot(DELAY, isr)
 
@@ -208,7 +210,7 @@ def fire_uart(w, ctx):
 
 
 def fire_console(w, ctx):
-    T.console_input(b"c", DELAY)
+    uevent_test.console_input(b"c", DELAY)
 
 
 def fire_lock_same(w, ctx):
@@ -289,7 +291,14 @@ class PollMs:
         f = uevent.Flag()
         self.set = f.set
         self.notify = p.notify
-        obj = {"set": f, "pin": None, "timer": None, "uart": UART, "console": sys.stdin, "notify": None}[row.kind]
+        obj = {
+            "set": f,
+            "pin": None,
+            "timer": None,
+            "uart": UART,
+            "console": sys.stdin,
+            "notify": None,
+        }[row.kind]
         if row.kind == "pin":
             obj = machine.Pin(PIN_A, machine.Pin.IN)
             obj.irq(trigger=machine.Pin.IRQ_RISING)
@@ -477,7 +486,9 @@ class UartRead:
             return "UART.read waits for UART input only"
         UART.init(timeout=LONG)
         started = row.fire(self, ctx)
-        n, dt = wait_loop(ctx, lambda ms: len(UART.read(1) or b"") if ms == LONG else (UART.any() > 0))
+        n, dt = wait_loop(
+            ctx, lambda ms: len(UART.read(1) or b"") if ms == LONG else (UART.any() > 0)
+        )
         UART.init(timeout=0)
         stop(started)
         return dt, n
@@ -497,7 +508,15 @@ class StdinRead:
         return dt, n
 
 
-COLUMNS = [PollMs(), SelectPoll(), Asyncio("uevent"), Asyncio("select"), SleepMs(), UartRead(), StdinRead()]
+COLUMNS = [
+    PollMs(),
+    SelectPoll(),
+    Asyncio("uevent"),
+    Asyncio("select"),
+    SleepMs(),
+    UartRead(),
+    StdinRead(),
+]
 
 # ---- arrangements: where the waiter runs ----
 
@@ -565,13 +584,13 @@ def main():
                     drain()
                     ctx = Ctx()
                     try:
-                        res = run_in(arrangement, lambda: col.cell(row, ctx))
+                        res = run_in(arrangement, lambda c=col, r=row, x=ctx: c.cell(r, x))
                     except Exception as e:
-                        res = (LONG, "%s: %s" % (type(e).__name__, e))
+                        res = (LONG, "{}: {}".format(type(e).__name__, e))
                     if isinstance(res, str):
                         reason = res
                 if reason is not None:
-                    key = legend.setdefault(reason, "n%d" % (len(legend) + 1))
+                    key = legend.setdefault(reason, "n{}".format(len(legend) + 1))
                     marks.append(pad(("-" + key), 10))
                     continue
                 dt, n = res
@@ -600,4 +619,4 @@ def run():
     finally:
         reset_pins()
         if held_input:
-            T.console_unread(held_input)
+            uevent_test.console_unread(held_input)
