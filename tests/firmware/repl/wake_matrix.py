@@ -586,11 +586,11 @@ def main():
                     try:
                         res = run_in(arrangement, lambda c=col, r=row, x=ctx: c.cell(r, x))
                     except Exception as e:
-                        res = (LONG, "{}: {}".format(type(e).__name__, e))
+                        res = (LONG, type(e).__name__ + ": " + str(e))
                     if isinstance(res, str):
                         reason = res
                 if reason is not None:
-                    key = legend.setdefault(reason, "n{}".format(len(legend) + 1))
+                    key = legend.setdefault(reason, "n" + str(len(legend) + 1))
                     marks.append(pad(("-" + key), 10))
                     continue
                 dt, n = res
