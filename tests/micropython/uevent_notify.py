@@ -1,4 +1,5 @@
 # poller.notify(): wakes poll_ms from any context and is never lost.
+import gc
 import machine
 import time
 import uevent
@@ -31,4 +32,10 @@ n0 = uevent.stats()["notifies"]
 p.notify()
 p.notify()
 print(p.poll_ms(0), uevent.stats()["notifies"] - n0)
+# close() (and a finaliser) wakes a waiting poll_ms but is no notify().
+n0 = uevent.stats()["notifies"]
 p.close()
+q = uevent.poll()
+del q
+gc.collect()
+print("close counted", uevent.stats()["notifies"] - n0)

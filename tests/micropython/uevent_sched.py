@@ -87,3 +87,15 @@ except ValueError as ex:
 tim.deinit()
 q.close()
 print(uevent.stats()["pollers_in_use"])
+
+# A scheduler_lock released without being held is an error, and leaves the
+# scheduler as it was: callbacks still run.
+lk = uevent.scheduler_lock()
+try:
+    lk.__exit__(None, None, None)
+except RuntimeError as ex:
+    print("RuntimeError", ex)
+ran.clear()
+micropython.schedule(soft, 3)
+time.sleep_ms(1)
+print("still runs", ran)

@@ -7,6 +7,8 @@ except ImportError:
     print("SKIP")
     raise SystemExit
 
+import machine
+import micropython
 import time
 import uevent
 
@@ -85,3 +87,23 @@ for i in range(N_THREADS):
     got, wrong, notified = results[i]
     print(i, got, wrong, notified)
 main_poller.close()
+
+# A blocking lock.acquire() in a hard IRQ handler is a RuntimeError.
+micropython.alloc_emergency_exception_buf(100)
+held = _thread.allocate_lock()
+held.acquire()
+out = [None]
+
+
+def hard(t):
+    try:
+        held.acquire()
+        out[0] = "acquired"
+    except RuntimeError as e:
+        out[0] = e  # printed later: no allocation in a hard IRQ
+
+
+tim = machine.Timer(-1, mode=machine.Timer.ONE_SHOT, period=10, callback=hard, hard=True)
+time.sleep_ms(50)
+print(type(out[0]).__name__, out[0], held.acquire(0))
+held.release()

@@ -16,8 +16,9 @@
  * console_input(data, delay_ms): `delay_ms` from now, a timer ISR stores
  * `data` as console input, as the console's RX interrupt does (the wake
  * matrix's "console input" row); console_unread(data) puts bytes a script
- * read back in front of the console input. fail_allocs():
- * test_alloc_faults.c.
+ * read back in front of the console input. raise_during_collect(obj,
+ * events): the next poll_ms raises obj's source right after it pops an
+ * entry, as an ISR there would. fail_allocs(): test_alloc_faults.c.
  */
 #include <zephyr/drivers/gpio/gpio_emul.h>
 
@@ -261,6 +262,36 @@ static mp_obj_t uevent_test_console_unread(mp_obj_t data) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_console_unread_obj, uevent_test_console_unread);
 
+// ---- a raise while poll_ms builds its result list ----
+
+MP_REGISTER_ROOT_POINTER(mp_obj_t uevent_test_collect_obj);
+static uevent_source_t *collect_source;
+static uint16_t collect_events;
+
+void uevent_test_after_pop(void);
+void uevent_test_after_pop(void) {
+    uevent_source_t *src = collect_source;
+    if (src != NULL) {
+        collect_source = NULL;
+        uevent_source_raise(src, collect_events);
+        MP_STATE_PORT(uevent_test_collect_obj) = MP_OBJ_NULL;
+    }
+}
+
+// raise_during_collect(obj, events)
+static mp_obj_t uevent_test_raise_during_collect(mp_obj_t obj, mp_obj_t events_in) {
+    bool polled_stream;
+    uevent_source_t *src = uevent_source_of(obj, &polled_stream);
+    if (src == NULL) {
+        mp_raise_TypeError(MP_ERROR_TEXT("an explicitly polled stream has no source to raise"));
+    }
+    MP_STATE_PORT(uevent_test_collect_obj) = obj;     // kept alive until raised
+    collect_events = (uint16_t)mp_obj_get_int(events_in);
+    collect_source = src;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(uevent_test_raise_during_collect_obj, uevent_test_raise_during_collect);
+
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_fail_allocs_obj);
 void uevent_test_alloc_faults_reset(void);
 
@@ -273,6 +304,7 @@ void uevent_test_deinit(void) {
         k_timer_stop(&console_input.timer);
     }
     uevent_test_alloc_faults_reset();
+    collect_source = NULL;
 }
 
 static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
@@ -285,6 +317,7 @@ static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_STORM_MAX_SOURCES), MP_ROM_INT(STORM_MAX_SOURCES) },
     { MP_ROM_QSTR(MP_QSTR_console_input), MP_ROM_PTR(&uevent_test_console_input_obj) },
     { MP_ROM_QSTR(MP_QSTR_console_unread), MP_ROM_PTR(&uevent_test_console_unread_obj) },
+    { MP_ROM_QSTR(MP_QSTR_raise_during_collect), MP_ROM_PTR(&uevent_test_raise_during_collect_obj) },
     { MP_ROM_QSTR(MP_QSTR_fail_allocs), MP_ROM_PTR(&uevent_test_fail_allocs_obj) },
 };
 static MP_DEFINE_CONST_DICT(uevent_test_module_globals, uevent_test_module_globals_table);

@@ -20,6 +20,14 @@
 #include "port_wait.h"
 #include "uevent_obj.h"
 
+#if defined(CONFIG_UEVENT_TEST_HOOKS)
+// Tests: an ISR's raise right after a pop (moduevent_test.c).
+void uevent_test_after_pop(void);
+#define AFTER_POP_TEST_HOOK() uevent_test_after_pop()
+#else
+#define AFTER_POP_TEST_HOOK()
+#endif
+
 static uevent_poller_obj_t *poller_check_open(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->core == NULL) {
@@ -229,6 +237,7 @@ static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
         if (e == NULL) {
             break;
         }
+        AFTER_POP_TEST_HOOK();
         uevent_entry_obj_t *entry = e->user;
         if (entry->round == round) {
             entry->flags |= flags;

@@ -36,3 +36,19 @@ def test_error_is_reported(repl: DeviceAdapter) -> None:
     # And the REPL is still alive.
     send(repl, "print('still', 6*7)")
     repl.readlines_until(regex=r"^still 42$", timeout=10)
+
+
+def test_queued_callbacks_end_a_wait_at_once(repl: DeviceAdapter) -> None:
+    """Issue #10, point 1, typed at the REPL: two callbacks queued when
+    poll_ms starts; the second sets the Flag it waits for. MicroPython runs
+    one callback per check: the wait used to last its whole 2 s."""
+    send(repl, "import micropython, time, uevent")
+    send(repl, "p = uevent.poll(); f = uevent.Flag(); e = p.register(f, uevent.EVENT)")
+    send(repl, "a = lambda x: None; b = lambda x: f.set()")
+    send(
+        repl,
+        "micropython.schedule(a, 0); micropython.schedule(b, 0); t0 = time.ticks_ms(); "
+        "r = p.poll_ms(2000); print('woke', len(r), time.ticks_diff(time.ticks_ms(), t0) < 200)",
+    )
+    lines = repl.readlines_until(regex=r"^woke ", timeout=10)
+    assert lines[-1] == "woke 1 True"
