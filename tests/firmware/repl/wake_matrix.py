@@ -48,19 +48,41 @@ def uart_loopback():
 
 
 UART = None
-held_input = b""
+# Console input that is not the test's own byte (the raw REPL's next
+# command, which the twister harness sends while a script runs) is set
+# aside as it shows up, and put back in front of the console input at the
+# end. The console cells inject TEST_BYTE, which nothing else sends.
+TEST_BYTE = b"\x07"
+held_input = bytearray()
 
 
-def hold_console_input():
-    # Console bytes already buffered (the raw REPL's next command) are set
-    # aside while the console cells run, and put back after.
-    global held_input
+def console_ready():
     p = select.poll()
     p.register(sys.stdin, select.POLLIN)
-    b = bytearray()
-    while p.poll(0):
-        b.extend(sys.stdin.buffer.read(1))
-    held_input = bytes(b)
+    return bool(p.poll(0))
+
+
+def keep_console_byte(b):
+    # A byte read from the console: True if it is the test's own.
+    if isinstance(b, str):
+        b = b.encode()
+    if b == TEST_BYTE:
+        return True
+    held_input.extend(b)
+    return False
+
+
+def take_console_input():
+    # Every byte buffered now: the test's own are dropped, the rest held.
+    while console_ready():
+        keep_console_byte(sys.stdin.buffer.read(1))
+
+
+def read_test_byte():
+    # Blocks (the column under test) until the test's byte arrives.
+    while not keep_console_byte(sys.stdin.buffer.read(1)):
+        pass
+    return 1
 
 
 def pad(text, width):
@@ -77,10 +99,7 @@ def drain():
     if UART is not None:
         while UART.read(64):
             pass
-    p = select.poll()
-    p.register(sys.stdin, select.POLLIN)
-    while p.poll(0):
-        sys.stdin.buffer.read(1)
+    take_console_input()
 
 
 def reset_pins():
@@ -210,7 +229,7 @@ def fire_uart(w, ctx):
 
 
 def fire_console(w, ctx):
-    uevent_test.console_input(b"c", DELAY)
+    uevent_test.console_input(TEST_BYTE, DELAY)
 
 
 def fire_lock_same(w, ctx):
@@ -383,7 +402,7 @@ class SelectPoll:
             elif r and obj is UART and ms == LONG:
                 UART.read(1)
             elif r and obj is sys.stdin and ms == LONG:
-                sys.stdin.read(1)
+                take_console_input()
             return len(r)
 
         n, dt = wait_loop(ctx, wait)
@@ -438,7 +457,9 @@ class Asyncio:
             else:
                 aw = asyncio.StreamReader(UART if kind == "uart" else sys.stdin).read(1)
             try:
-                await asyncio.wait_for_ms(aw, ms)
+                got = await asyncio.wait_for_ms(aw, ms)
+                if kind == "console" and not keep_console_byte(got):
+                    return 0
                 return 1
             except asyncio.TimeoutError:
                 return 0
@@ -503,7 +524,7 @@ class StdinRead:
         started = row.fire(self, ctx)
         p = select.poll()
         p.register(sys.stdin, select.POLLIN)
-        n, dt = wait_loop(ctx, lambda ms: len(sys.stdin.read(1)) if ms == LONG else len(p.poll(0)))
+        n, dt = wait_loop(ctx, lambda ms: read_test_byte() if ms == LONG else len(p.poll(0)))
         stop(started)
         return dt, n
 
@@ -613,10 +634,11 @@ def main():
 def run():
     global UART
     UART = uart_loopback()
-    hold_console_input()
+    take_console_input()
     try:
         main()
     finally:
         reset_pins()
+        take_console_input()
         if held_input:
             uevent_test.console_unread(held_input)
