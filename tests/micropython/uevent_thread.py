@@ -107,3 +107,23 @@ tim = machine.Timer(-1, mode=machine.Timer.ONE_SHOT, period=10, callback=hard, h
 time.sleep_ms(50)
 print(type(out[0]).__name__, out[0], held.acquire(0))
 held.release()
+
+# While scheduler_lock is held, the VM passes the GIL to no other thread
+# (MicroPython's rule: a scheduler lock is also a thread critical
+# section); a wait inside it does, so the other thread runs then.
+started = [0]
+
+
+def mark():
+    started[0] = 1
+
+
+with uevent.scheduler_lock():
+    _thread.start_new_thread(mark, ())
+    t0 = time.ticks_ms()
+    while time.ticks_diff(time.ticks_ms(), t0) < 50:
+        pass
+    busy = started[0]
+    time.sleep_ms(20)
+    waited = started[0]
+print("scheduler_lock held: other thread ran while busy", busy, "after a wait", waited)

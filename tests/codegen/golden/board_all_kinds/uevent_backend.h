@@ -16,7 +16,4 @@ void uevent_backend_init(void);
 // Signal of poller `i` (0 <= i < CONFIG_UEVENT_MAX_POLLERS), NULL beyond.
 struct k_poll_signal *uevent_backend_poller_signal(size_t i);
 
-// Signal that wakes the scheduler.
-struct k_poll_signal *uevent_backend_sched_signal(void);
-
 #endif // UEVENT_BACKEND_H

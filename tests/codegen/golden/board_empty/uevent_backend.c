@@ -5,9 +5,9 @@
  */
 
 /*
- * Storage of the k_poll backend: one signal per poller, one that wakes the
- * scheduler, and the entry pool of the uevent core, all sized by Kconfig and
- * allocated statically.
+ * Storage of the k_poll backend: one signal per poller and the entry pool
+ * of the uevent core, both sized by Kconfig and allocated statically. (The
+ * port wakes threads for soft callbacks with a waker per thread.)
  */
 
 #include <stddef.h>
@@ -23,21 +23,15 @@
 #endif
 
 static struct k_poll_signal uevent_backend_poller_signals[CONFIG_UEVENT_MAX_POLLERS];
-static struct k_poll_signal uevent_backend_sched_wake;
 static uevent_entry_t uevent_entry_storage[CONFIG_UEVENT_MAX_ENTRIES];
 
 void uevent_backend_init(void) {
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
         k_poll_signal_init(&uevent_backend_poller_signals[i]);
     }
-    k_poll_signal_init(&uevent_backend_sched_wake);
     uevent_core_init(uevent_entry_storage, CONFIG_UEVENT_MAX_ENTRIES);
 }
 
 struct k_poll_signal *uevent_backend_poller_signal(size_t i) {
     return i < CONFIG_UEVENT_MAX_POLLERS ? &uevent_backend_poller_signals[i] : NULL;
-}
-
-struct k_poll_signal *uevent_backend_sched_signal(void) {
-    return &uevent_backend_sched_wake;
 }
