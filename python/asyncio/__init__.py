@@ -1,9 +1,10 @@
 # asyncio for the uevent firmware: MicroPython's asyncio (frozen from the
 # pinned dependency) with its IO queue on uevent. See python/README.md.
 #
-# Compared with upstream's __init__.py: the same names and lazy loading,
-# plus use_uevent() / use_select_poll() / io_backend() to pick the IO queue
-# at run time, and wait_event() from ueventio.
+# Compared with upstream's __init__.py: the same names and lazy loading, a
+# new_event_loop() that also clears the current task, use_uevent() /
+# use_select_poll() / io_backend() to pick the IO queue at run time, and
+# wait_event() from ueventio.
 
 from .core import *
 from . import core
@@ -39,6 +40,15 @@ def __getattr__(attr):
 _select_IOQueue = core.IOQueue
 
 
+# Resets the loop's state, as upstream's, and also the current task: an
+# exception out of the loop's own wait (Ctrl-C in poll_ms, a MemoryError)
+# ends run() with its last task still current, which would keep that task
+# (and through it the old IO queue) and stop the IO queue switch below.
+def new_event_loop():
+    core.cur_task = None
+    return core.new_event_loop()
+
+
 def _use(io_queue, flag):
     global ThreadSafeFlag
     if core.cur_task is not None:
@@ -46,7 +56,7 @@ def _use(io_queue, flag):
     core.IOQueue = io_queue
     ThreadSafeFlag = flag
     # A fresh loop (task queue and IO queue) of the chosen kind.
-    core.new_event_loop()
+    new_event_loop()
 
 
 # The default: tasks waiting on streams, pins, flags and board sources are

@@ -10,6 +10,7 @@ import time
 import _uevent_test as T
 import asyncio
 import uevent
+from uevent_testkit import settles
 
 
 def counts():
@@ -46,7 +47,7 @@ def sweep(name, setup, op, after, recover=None):
         if failed and recover:
             recover()
         gc.collect()  # what only a finaliser gives back
-        back = not failed or counts() == base
+        back = not failed or settles(counts, base)
         ok = after(ctx, failed)
         teardown(ctx)
         if failed:
@@ -54,7 +55,7 @@ def sweep(name, setup, op, after, recover=None):
             # Conservative GC: a stale stack word may keep a few objects.
             grown = heap() - h0
             if not (back and ok and grown < 1024):
-                print(name, "k", k, "back", back, "next ok", ok, "heap +", grown)
+                print(name, "k", k, "back", back, "next ok", ok, "heap +", grown, "counts", base, "->", counts())
                 good = False
         elif made == 0:
             good = good and ok

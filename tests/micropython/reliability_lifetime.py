@@ -9,7 +9,7 @@ import gc
 import time
 import uevent
 import _uevent_test
-from uevent_testkit import edge_pins
+from uevent_testkit import edge_pins, scrub_stack
 
 CHURN_MS = globals().get("SOAK_MS", 1500)
 VERBOSE = False
@@ -101,16 +101,6 @@ def churn():
     if keep is not None:
         keep.unregister()
     return got, r, kept_ok, errors, peak
-
-
-# Zeroes the dead part of the C stack below this frame: MicroPython zeroes
-# each new frame's slots, so a few nested calls with many locals overwrite
-# stale words that would keep a dropped poller alive for the next GC.
-def scrub_stack(depth):
-    a = b = c = d = f = g = h = i = j = k = m = n = 0
-    if depth:
-        scrub_stack(depth - 1)
-    return a + b + c + d + f + g + h + i + j + k + m + n
 
 
 # Every global this script makes exists before the heap baseline, so the

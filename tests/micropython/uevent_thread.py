@@ -122,7 +122,9 @@ with uevent.scheduler_lock():
     _thread.start_new_thread(mark, ())
     t0 = time.ticks_ms()
     while time.ticks_diff(time.ticks_ms(), t0) < 50:
-        pass
+        # sleep_us busy-waits with the GIL held; on native_sim it is also
+        # what advances simulated time (a bare loop would never end there).
+        time.sleep_us(100)
     busy = started[0]
     time.sleep_ms(20)
     waited = started[0]
