@@ -139,14 +139,22 @@ def fire_timer(w, ctx):
     return ctx.timer
 
 
+# A scheduled callback that counts its runs in ctx.ran; the run given a
+# true argument sets the waited-on source.
+def counting_setter(w, ctx):
+    ctx.ran = 0
+
+    def cb(last):
+        ctx.ran += 1
+        if last:
+            w.set()
+
+    return cb
+
+
 def scheduler(n):
     def fire(w, ctx):
-        ctx.ran = 0
-
-        def cb(last):
-            ctx.ran += 1
-            if last:
-                w.set()
+        cb = counting_setter(w, ctx)
 
         def isr(t):
             for i in range(n):
@@ -159,12 +167,7 @@ def scheduler(n):
 
 def fire_queued_before(w, ctx):
     # Two callbacks queued before the wait starts; the second sets.
-    ctx.ran = 0
-
-    def cb(last):
-        ctx.ran += 1
-        if last:
-            w.set()
+    cb = counting_setter(w, ctx)
 
     def start():
         micropython.schedule(cb, False)
