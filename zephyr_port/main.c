@@ -43,7 +43,8 @@ soft_reset:
     port_soft_reset_init();
 
     #if MICROPY_MODULE_FROZEN
-    // Apps (the samples) freeze a main.py that runs once at boot.
+    // Apps (the samples) freeze a main.py: it runs at boot and after each
+    // soft reset, before the REPL.
     if (mp_find_frozen_module("main.py", NULL, NULL) == MP_IMPORT_STAT_FILE) {
         pyexec_frozen_module("main.py", false);
     }
