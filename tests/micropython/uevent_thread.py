@@ -95,7 +95,10 @@ held.acquire()
 out = [None]
 
 
-def hard(t):
+# The handler takes what it uses as default arguments, not globals: the
+# timer may fire while this module stores a new global (`tim` below), and
+# a lookup in a dict that is being resized can miss (docs/uevent.md).
+def hard(t, held=held, out=out):
     try:
         held.acquire()
         out[0] = "acquired"
