@@ -106,18 +106,14 @@ int console_uart_init(void) {
         // Ctrl-C on connect, a terminal during reset) already sits in the
         // UART. Some UARTs (QEMU's CMSDK UART on mps2_an385) raise no RX
         // interrupt for it when RX interrupts are enabled later, and
-        // accept nothing more until it is read: read it now.
+        // accept nothing more until it is read: run the RX handler once
+        // now. Through the handler, not uart_poll_in(): its FIFO read also
+        // acknowledges an RX interrupt raised meanwhile, which polling
+        // leaves pending (the CMSDK UART then interrupts for ever).
         unsigned int key = irq_lock();
         uart_irq_rx_enable(console_dev);
-        uint8_t reasons = 0;
-        unsigned char c;
-        while (uart_poll_in(console_dev, &c) == 0) {
-            reasons |= console_rx_byte(c);
-        }
+        console_rx_isr(console_dev, NULL);
         irq_unlock(key);
-        if (reasons) {
-            console_rx_wake(reasons);
-        }
     } else {
         k_timer_init(&console_poll_timer, console_poll_tick, NULL);
         k_timer_start(&console_poll_timer, K_MSEC(CONSOLE_POLL_MS), K_MSEC(CONSOLE_POLL_MS));
