@@ -5,6 +5,7 @@
 
 get_filename_component(UEVENT_ROOT ${CMAKE_CURRENT_LIST_DIR}/.. ABSOLUTE)
 set(UEVENT_PORT_DIR ${UEVENT_ROOT}/zephyr_port)
+include(${UEVENT_PORT_DIR}/toolchain_defaults.cmake)
 
 if(NOT BOARD AND DEFINED ENV{BOARD})
     set(BOARD $ENV{BOARD})

@@ -14,7 +14,7 @@
 #   UEVENT_NO_APT=1    never install system packages, only report them
 #   UEVENT_VENV        the virtualenv to use (default: <repo>/.venv)
 
-UE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+UE_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd -P)"
 UE_BOARDS=(qemu_cortex_m3 mps2_an385 native_sim nrf52840dk_nrf52840 nucleo_f401re)
 UE_APT_PACKAGES=(gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm gcc-multilib
                  g++-multilib ccache device-tree-compiler ninja-build cmake python3-venv git)
@@ -247,13 +247,13 @@ ue_update_workspace() {
 ue_setup_toolchain() {
     export ZEPHYR_TOOLCHAIN_VARIANT=gnuarmemb
     export GNUARMEMB_TOOLCHAIN_PATH="${GNUARMEMB_TOOLCHAIN_PATH:-$(dirname "$(dirname "$(command -v arm-none-eabi-gcc)")")}"
-    export ZEPHYR_TOOLCHAIN_SUPPORTS_THREAD_LOCAL_STORAGE=y
 
-    # Extra CMake arguments every build gets: picolibc comes with the toolchain
-    # (prj.conf selects it; native_sim picks the host libc in boards/native_sim.conf,
-    # so CONFIG_PICOLIBC is not forced here). Zephyr's build uses ccache by
-    # itself when it is installed (setup installs it).
-    UE_CMAKE_ARGS=(-DTOOLCHAIN_HAS_PICOLIBC=ON)
+    # Extra CMake arguments every build gets: none. The port finds picolibc in
+    # the toolchain and turns on thread-local storage by itself
+    # (zephyr_port/toolchain_defaults.cmake), as a user's `west build` does.
+    # Zephyr's build uses ccache by itself when it is installed (setup
+    # installs it).
+    UE_CMAKE_ARGS=()
 }
 
 ue_setup() {
