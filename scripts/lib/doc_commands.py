@@ -207,6 +207,21 @@ class Session:
     output: bytearray = field(default_factory=bytearray)
     ended: threading.Event = field(default_factory=threading.Event)
 
+    @classmethod
+    def start(cls, argv: list[str], log: Path, **popen: object) -> Session:
+        """Starts `argv` in a process group of its own, stdin and stdout piped."""
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **popen,  # type: ignore[call-overload]
+        )
+        session = cls(proc, log)
+        session.start_reader()
+        return session
+
     def start_reader(self) -> None:
         def pump() -> None:
             assert self.proc.stdout is not None
@@ -301,22 +316,13 @@ class Runner:
         self.last = f"{block.where()}: {cmd} (log: {log})"
         self.last_output = []
         print(f"doc-test: {block.where()}: ({where}) {cmd}", flush=True)
+        argv = ["bash", "-c", cmd]
         if is_interactive(cmd):
-            proc = subprocess.Popen(
-                ["bash", "-c", cmd],
-                cwd=self.cwd[where],
-                env=self.env[where],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            self.session = Session(proc, log)
-            self.session.start_reader()
+            self.session = Session.start(argv, log, cwd=self.cwd[where], env=self.env[where])
             return
         try:
             proc = subprocess.run(
-                ["bash", "-c", cmd],
+                argv,
                 cwd=self.cwd[where],
                 env=self.env[where],
                 stdout=subprocess.PIPE,

@@ -4,7 +4,6 @@ what they print (the run itself is scripts/test's docs stage)."""
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -128,16 +127,7 @@ while True:
 
 
 def session(tmp_path: Path) -> dc.Session:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", FAKE_REPL],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    s = dc.Session(proc, tmp_path / "log")
-    s.start_reader()
-    return s
+    return dc.Session.start([sys.executable, "-c", FAKE_REPL], tmp_path / "log")
 
 
 def test_session_types_at_the_prompt_and_matches_in_order(tmp_path: Path) -> None:
@@ -154,15 +144,7 @@ def test_session_types_at_the_prompt_and_matches_in_order(tmp_path: Path) -> Non
 
 
 def test_session_reports_an_early_end(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        ["bash", "-c", "echo one"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    s = dc.Session(proc, tmp_path / "log")
-    s.start_reader()
+    s = dc.Session.start(["bash", "-c", "echo one"], tmp_path / "log")
     try:
         assert s.expect(["one", "two"], 10) == "the command ended before printing 'two'"
     finally:
