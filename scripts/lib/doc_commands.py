@@ -380,15 +380,18 @@ def run(root: Path, workspace: Path, log_dir: Path, only: list[Path]) -> tuple[i
             continue
         slug = str(path.with_suffix("")).replace("/", "-")
         runner = Runner(root, workspace / slug, log_dir / slug)
-        for block in blocks:
-            if block.kind == "output":
-                runner.output(block)
-                continue
-            options = block.options()
-            for cmd in block.commands():
-                if not ("skip" in options and re.search(options["skip"], cmd)):
-                    runner.command(block, cmd, options)
-        runner.finish_session()
+        try:
+            for block in blocks:
+                if block.kind == "output":
+                    runner.output(block)
+                    continue
+                options = block.options()
+                for cmd in block.commands():
+                    if not ("skip" in options and re.search(options["skip"], cmd)):
+                        runner.command(block, cmd, options)
+        finally:
+            # Also when this script is stopped: no QEMU left running.
+            runner.finish_session()
         passed += runner.passed
         failed += runner.failed
     return passed, failed
@@ -403,6 +406,9 @@ def main() -> int:
     ap.add_argument("--counts", type=Path, help="write 'passed failed skipped' here")
     ap.add_argument("--file", type=Path, action="append", default=[], help="only this file")
     args = ap.parse_args()
+    # A SIGTERM (a timeout around this script) unwinds like Ctrl-C, so the
+    # interactive command being checked is stopped with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     root = args.root.resolve()
     errors = [e for p in markdown_files(root) for e in problems(root, p)]
     for error in errors:
