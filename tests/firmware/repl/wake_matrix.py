@@ -27,6 +27,7 @@ DELAY = 30  # ms from arming to the event
 BOUND = 60  # a wait may end this late (QEMU in real time on a loaded host)
 LONG = 1500  # the waits' timeout: reaching it is a failure
 EXTRA = 5  # ms of looking for a second delivery after the first
+LATE_RETRIES = 2  # runs more for a cell only late (see run_cell)
 
 PIN_A = ("gpio_emul0", 10)
 PIN_B = ("gpio_emul0", 11)
@@ -590,6 +591,43 @@ def row_reason(row, arrangement):
     return None
 
 
+def run_cell_once(arrangement, row, col):
+    # (reason, None) for a cell that makes no sense, else (None, verdict):
+    # ("ok",) or (what went wrong, ms to the wake, deliveries, callbacks run).
+    reset_pins()
+    drain()
+    ctx = Ctx()
+    try:
+        res = run_in(arrangement, lambda: col.cell(row, ctx))
+    except Exception as e:
+        res = (LONG, type(e).__name__ + ": " + str(e))
+    if isinstance(res, str):
+        return res, None
+    dt, n = res
+    if isinstance(n, str):
+        what = n  # the exception it raised
+    elif n != 1:
+        what = "lost" if n == 0 else "delivered " + str(n)
+    elif ctx.ran is not None and ctx.ran < 1:
+        what = "callback not run"
+    elif dt >= DELAY + BOUND:
+        what = "late"
+    else:
+        return None, ("ok",)
+    return None, (what, dt, n, ctx.ran)
+
+
+def run_cell(arrangement, row, col):
+    # A wake that came late but delivered its event exactly once is run
+    # again (QEMU keeps real time on a shared host, whose load can stall
+    # it); a lost, doubled or missing event fails at once.
+    for _ in range(1 + LATE_RETRIES):
+        reason, verdict = run_cell_once(arrangement, row, col)
+        if reason is not None or verdict[0] != "late":
+            return reason, verdict
+    return None, verdict
+
+
 def main():
     arrangements = ["main"] + (["main+sleeper", "thread"] if _thread else [])
     legend = {}
@@ -602,29 +640,18 @@ def main():
             marks = []
             for col in COLUMNS:
                 reason = row_reason(row, arrangement)
-                res = None
                 if reason is None:
-                    reset_pins()
-                    drain()
-                    ctx = Ctx()
-                    try:
-                        res = run_in(arrangement, lambda c=col, r=row, x=ctx: c.cell(r, x))
-                    except Exception as e:
-                        res = (LONG, type(e).__name__ + ": " + str(e))
-                    if isinstance(res, str):
-                        reason = res
+                    reason, verdict = run_cell(arrangement, row, col)
                 if reason is not None:
                     key = legend.setdefault(reason, "n" + str(len(legend) + 1))
                     marks.append(pad(("-" + key), 10))
                     continue
-                dt, n = res
-                ran_ok = ctx.ran is None or ctx.ran >= 1
-                if n == 1 and dt < DELAY + BOUND and ran_ok:
+                if verdict[0] == "ok":
                     ok += 1
                     marks.append(pad("ok", 10))
                 else:
                     marks.append(pad("FAIL", 10))
-                    failures.append((arrangement, row.name, col.name, dt, n, ctx.ran))
+                    failures.append((arrangement, row.name, col.name, verdict))
             print(pad(row.name, 18), " ".join(marks))
     print("legend:")
     for reason, key in sorted(legend.items(), key=lambda kv: int(kv[1][1:])):
