@@ -12,6 +12,7 @@ only the scripts with a ``# soak: <windows>`` line run, each after
 place of their window length, and get ``windows * ms`` more time.
 """
 
+import difflib
 import os
 import re
 from pathlib import Path
@@ -57,4 +58,7 @@ def test_script(raw_repl: RawRepl, script: Path) -> None:
     if got == ["SKIP"]:
         pytest.skip(f"{script.name} printed SKIP")
     assert exp_file.is_file(), f"{exp_file.name} is missing; the script printed:\n{result.combined}"
-    assert got == normalize(exp_file.read_text())
+    expected = normalize(exp_file.read_text())
+    if got != expected:
+        diff = difflib.unified_diff(expected, got, exp_file.name, "output", lineterm="", n=1)
+        pytest.fail(f"{script.name}: output differs from {exp_file.name}:\n" + "\n".join(diff))
