@@ -14,7 +14,7 @@ async def watch_button():
     while True:
         await asyncio.wait_event(button)  # an edge of sw0
         await asyncio.sleep_ms(20)  # let the contacts settle
-        if button.value() == 0:  # pressed: the devkits' buttons pull low
+        if button.value():  # pressed (1 on any board: docs/pins.md)
             presses += 1
             led.value(1 - led.value())
             print("my_app: press", presses)

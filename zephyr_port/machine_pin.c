@@ -3,8 +3,17 @@
  *
  * A pin is named by a devicetree node label ("led0", "sw0": from the board's
  * generated pin table) or by (controller, number), where the controller is
- * a node label ("gpio0") or a Zephyr device name. There is one object per
- * pin, so identity (`is`) holds and uevent registrations stay unique.
+ * a node label ("gpio0") or a Zephyr device name. A named pin follows its
+ * node's flags: values and edges are logical (1 is "active", so an
+ * active-low LED lights on 1, and a press of an active-low button reads 1
+ * and is a rising edge), and its pulls apply unless pull= says otherwise.
+ * A (controller, number) pin is raw: physical levels. There is one object
+ * per pin and polarity, so identity (`is`) holds and uevent registrations
+ * stay unique (docs/machine.md).
+ *
+ * Levels and edges are turned into physical ones here, from the object's
+ * own polarity, never from the GPIO driver's per-pin invert state (which the
+ * last gpio_pin_configure of any user of the pin sets).
  *
  * Edges interrupt through a Zephyr GPIO callback, which calls the Python
  * handler (hard: in the callback; soft: scheduled) and raises EVENT on the
@@ -29,17 +38,28 @@
 #define PIN_IRQ_RISING      (1)
 #define PIN_IRQ_FALLING     (2)
 
-// Python trigger bits to Zephyr edge flags (physical levels, not logical).
-gpio_flags_t machine_pin_trigger_to_flags(mp_int_t trigger) {
+static bool pin_active_low(const machine_pin_obj_t *self) {
+    return (self->dt_flags & GPIO_ACTIVE_LOW) != 0;
+}
+
+// Python trigger bits (logical edges of this pin) to Zephyr's physical edge flags.
+gpio_flags_t machine_pin_trigger_to_flags(const machine_pin_obj_t *self, mp_int_t trigger) {
     if (trigger & ~(PIN_IRQ_RISING | PIN_IRQ_FALLING)) {
         mp_raise_ValueError(MP_ERROR_TEXT("trigger must be IRQ_RISING, IRQ_FALLING or both"));
     }
     if (trigger == 0) {
         return 0;
     }
+    bool rising = trigger & PIN_IRQ_RISING;
+    bool falling = trigger & PIN_IRQ_FALLING;
+    if (pin_active_low(self)) {
+        bool t = rising;
+        rising = falling;
+        falling = t;
+    }
     return GPIO_INT_ENABLE | GPIO_INT_EDGE
-           | ((trigger & PIN_IRQ_RISING) ? GPIO_INT_HIGH_1 : 0)
-           | ((trigger & PIN_IRQ_FALLING) ? GPIO_INT_LOW_0 : 0);
+           | (rising ? GPIO_INT_HIGH_1 : 0)
+           | (falling ? GPIO_INT_LOW_0 : 0);
 }
 
 MP_REGISTER_ROOT_POINTER(struct _machine_pin_obj_t *machine_pin_list);
@@ -77,6 +97,7 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
     const struct device *port;
     gpio_pin_t pin;
     gpio_dt_flags_t dt_flags = 0;
+    qstr name = MP_QSTRnull;
     if (mp_obj_is_str(id)) {
         const struct gpio_dt_spec *spec = uevent_board_named_pin(mp_obj_str_get_qstr(id));
         if (spec == NULL) {
@@ -88,6 +109,7 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
         port = spec->port;
         pin = spec->pin;
         dt_flags = spec->dt_flags;
+        name = mp_obj_str_get_qstr(id);
     } else if (mp_obj_is_type(id, &mp_type_tuple) || mp_obj_is_type(id, &mp_type_list)) {
         mp_obj_t *items;
         mp_obj_get_array_fixed_n(id, 2, &items);
@@ -103,8 +125,14 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
         mp_raise_TypeError(MP_ERROR_TEXT("pin id must be a name or (controller, number)"));
     }
 
+    // The raw and the active-low view of one pin are two objects.
     for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
-        if (p->port == port && p->pin == pin) {
+        if (p->port == port && p->pin == pin
+            && ((p->dt_flags ^ dt_flags) & GPIO_ACTIVE_LOW) == 0) {
+            if (p->name == MP_QSTRnull) {
+                p->name = name;
+                p->dt_flags = dt_flags;
+            }
             return p;
         }
     }
@@ -112,6 +140,7 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
     self->port = port;
     self->pin = pin;
     self->dt_flags = dt_flags;
+    self->name = name;
     self->irq_handler = mp_const_none;
     self->irq_trigger = 0;
     self->irq_hard = false;
@@ -144,7 +173,6 @@ void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger) {
         }
         self->callback_added = true;
     }
-    // Edges are physical levels (raw), so IRQ_RISING means a 0 -> 1 pin change.
     int ret = gpio_pin_interrupt_configure(self->port, self->pin, trigger);
     if (ret == -ENOTSUP || ret == -ENOSYS) {
         mp_raise_ValueError(MP_ERROR_TEXT("pin has no interrupt for these edges"));
@@ -156,7 +184,11 @@ void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger) {
 
 static void machine_pin_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_printf(print, "Pin((\"%s\", %u))", self->port->name, self->pin);
+    if (self->name != MP_QSTRnull) {
+        mp_printf(print, "Pin(\"%q\")", self->name);
+    } else {
+        mp_printf(print, "Pin((\"%s\", %u))", self->port->name, self->pin);
+    }
 }
 
 static mp_obj_t machine_pin_obj_init_helper(machine_pin_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -197,7 +229,8 @@ static mp_obj_t machine_pin_obj_init_helper(machine_pin_obj_t *self, size_t n_ar
         flags |= self->dt_flags & (GPIO_PULL_UP | GPIO_PULL_DOWN);
     }
     if (mode != PIN_MODE_IN && args[ARG_value].u_obj != mp_const_none) {
-        flags |= mp_obj_is_true(args[ARG_value].u_obj) ? GPIO_OUTPUT_INIT_HIGH : GPIO_OUTPUT_INIT_LOW;
+        bool high = mp_obj_is_true(args[ARG_value].u_obj) != pin_active_low(self);
+        flags |= high ? GPIO_OUTPUT_INIT_HIGH : GPIO_OUTPUT_INIT_LOW;
     }
     // Outputs stay readable where the driver allows it.
     int ret = gpio_pin_configure(self->port, self->pin, mode == PIN_MODE_IN ? flags : (flags | GPIO_INPUT));
@@ -231,9 +264,9 @@ static mp_obj_t machine_pin_call(mp_obj_t self_in, size_t n_args, size_t n_kw, c
         if (v < 0) {
             mp_raise_OSError(-v);
         }
-        return MP_OBJ_NEW_SMALL_INT(v);
+        return MP_OBJ_NEW_SMALL_INT(v ^ pin_active_low(self));
     }
-    int ret = gpio_pin_set_raw(self->port, self->pin, mp_obj_is_true(args[0]));
+    int ret = gpio_pin_set_raw(self->port, self->pin, mp_obj_is_true(args[0]) != pin_active_low(self));
     if (ret != 0) {
         mp_raise_OSError(-ret);
     }
@@ -284,7 +317,7 @@ static mp_obj_t machine_pin_irq(size_t n_args, const mp_obj_t *pos_args, mp_map_
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
-    gpio_flags_t trigger = machine_pin_trigger_to_flags(args[ARG_trigger].u_int);
+    gpio_flags_t trigger = machine_pin_trigger_to_flags(self, args[ARG_trigger].u_int);
     if (args[ARG_handler].u_obj != mp_const_none && !mp_obj_is_callable(args[ARG_handler].u_obj)) {
         mp_raise_TypeError(MP_ERROR_TEXT("handler must be callable or None"));
     }

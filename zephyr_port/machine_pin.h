@@ -1,4 +1,4 @@
-// machine.Pin: one object per (controller, pin), an event source for uevent.
+// machine.Pin: one object per (controller, pin, polarity), an event source for uevent.
 #ifndef UEVENT_PORT_MACHINE_PIN_H
 #define UEVENT_PORT_MACHINE_PIN_H
 
@@ -12,10 +12,11 @@ typedef struct _machine_pin_obj_t {
     struct _machine_pin_obj_t *next;    // list of all pins (root pointer)
     const struct device *port;
     gpio_pin_t pin;
-    gpio_dt_flags_t dt_flags;           // active-low etc. from the devicetree
+    gpio_dt_flags_t dt_flags;           // active-low, pulls: a named pin's devicetree flags
+    qstr name;                          // the devicetree name it was made from, or MP_QSTRnull
     struct gpio_callback callback;
     mp_obj_t irq_handler;
-    gpio_flags_t irq_trigger;           // GPIO_INT_EDGE_* or 0
+    gpio_flags_t irq_trigger;           // physical GPIO_INT_EDGE_* or 0
     bool irq_hard;
     bool callback_added;
     uevent_source_t source;             // EVENT on the configured edges
@@ -23,8 +24,9 @@ typedef struct _machine_pin_obj_t {
 
 // Looks a pin up or creates it; raises ValueError for an unknown one.
 machine_pin_obj_t *machine_pin_find(mp_obj_t id);
-// Python trigger bits (IRQ_RISING|IRQ_FALLING) to Zephyr edge flags.
-gpio_flags_t machine_pin_trigger_to_flags(mp_int_t trigger);
+// Python trigger bits (IRQ_RISING|IRQ_FALLING, logical for a named
+// active-low pin) to Zephyr's physical edge flags.
+gpio_flags_t machine_pin_trigger_to_flags(const machine_pin_obj_t *self, mp_int_t trigger);
 // Sets up interrupts on `trigger` edges (0 disables) for Python and uevent.
 void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger);
 

@@ -43,6 +43,9 @@ static void uart_rx_isr(const struct device *dev, void *user_data) {
         self->rx_buf[self->rx_head] = c;
         self->rx_head = next;
         events |= UEVENT_READ;
+        #ifdef CONFIG_UEVENT_TEST_HOOKS
+        self->last_rx_ms = k_uptime_get_32();
+        #endif
     }
     int err = uart_err_check(dev);
     if (err > 0) {

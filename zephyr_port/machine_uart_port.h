@@ -20,6 +20,9 @@ typedef struct _machine_uart_obj_t {
     uint32_t rx_overruns;
     uint32_t line_errors;
     uint32_t timeout_ms;
+    #ifdef CONFIG_UEVENT_TEST_HOOKS
+    uint32_t last_rx_ms;                // k_uptime at the last byte in (tests)
+    #endif
     uevent_source_t source;             // READ on RX, EVENT on line errors
 } machine_uart_obj_t;
 

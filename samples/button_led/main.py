@@ -12,9 +12,9 @@ except ImportError:
 DEBOUNCE_MS = 30
 Pin = machine.Pin
 
-button = Pin("sw0", Pin.IN)  # active low on the supported boards: 0 = pressed
+button = Pin("sw0", Pin.IN)  # 1 while pressed, however the board wires it
 led = Pin("led0", Pin.OUT)
-led.value(0)
+led.value(0)  # off (1 lights it, on active-low LEDs too)
 button.irq(trigger=Pin.IRQ_FALLING | Pin.IRQ_RISING)
 presses = 0
 
@@ -30,13 +30,14 @@ async def debounced_button():
         level = button.value()
         if level != stable:
             stable = level
-            if level == 0:
+            if level == 1:
                 presses += 1
                 led.value(1 - led.value())
                 print("button_led: press", presses, "led", led.value())
 
 
-# QEMU: press and release the emulated button, each edge bouncing.
+# QEMU: press and release the emulated button, each edge bouncing
+# (set_input drives the pin's level: sw0 is active low, 0 is a press).
 async def demo():
     async def edge(level):
         for v in (level, 1 - level, level, 1 - level, level):

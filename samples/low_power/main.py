@@ -17,7 +17,7 @@ except ImportError:
 
 Pin = machine.Pin
 button = Pin("sw0", Pin.IN)
-button.irq(trigger=Pin.IRQ_FALLING)  # press: active low
+button.irq(trigger=Pin.IRQ_RISING)  # a press (named pins are logical: docs/pins.md)
 
 
 def snapshot():

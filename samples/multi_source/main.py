@@ -25,7 +25,7 @@ for name in ("sw0", "sw1", "sw2"):
         b = Pin(name, Pin.IN)
     except (ValueError, OSError):
         continue  # the board has fewer buttons
-    b.irq(trigger=Pin.IRQ_FALLING)  # press: active low
+    b.irq(trigger=Pin.IRQ_RISING)  # a press (named pins are logical: docs/pins.md)
     buttons.append((name, b))
     counts[name] = 0
 

@@ -6,6 +6,7 @@ rewrites it. Modules come from the west workspace: $ZEPHYR_BASE/../modules.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -96,3 +97,28 @@ def test_docs_hold_the_current_lists(run_cli, zephyr_base, bindings_dirs, tmp_pa
         DOC.parent.mkdir(exist_ok=True)
         DOC.write_text(doc, encoding="utf-8")
     assert DOC.read_text(encoding="utf-8") == doc, "run pytest --update-golden"
+
+
+def test_devkit_named_pins_carry_their_polarity(run_cli, zephyr_base, bindings_dirs, tmp_path):
+    # machine.Pin("led0") on the nRF52840 DK must drive LED1 active low:
+    # the named-pin table holds the node's flags (GPIO_ACTIVE_LOW = 0x1;
+    # the DK's buttons also pull up, 0x10). The Nucleo's LD2 is active high.
+    expected = {
+        "nrf52840dk_nrf52840": {"led0": "0x1", "sw0": "0x11"},
+        "nucleo_f401re": {"led0": "0x0", "sw0": "0x1"},
+    }
+    for board, flags in expected.items():
+        dts = _preprocess(zephyr_base, board, tmp_path)
+        out = tmp_path / board
+        args = ["--dts", dts, "--output-dir", out]
+        for d in bindings_dirs[:2]:
+            args += ["--bindings-dir", d]
+        result = run_cli(*args)
+        assert result.returncode == 0, result.stderr
+        table = (out / "uevent_board_sources.c").read_text(encoding="utf-8")
+        for name, dt_flags in flags.items():
+            entry = re.search(
+                rf"// [^\n]*\b{name}\b[^\n]*\n[^}}]*\.dt_flags = (0x[0-9a-f]+),", table
+            )
+            assert entry, f"{board}: no named pin {name}"
+            assert entry.group(1) == dt_flags, f"{board} {name}"

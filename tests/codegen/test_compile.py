@@ -172,8 +172,12 @@ def test_gpio_edges_are_zephyr_flags(run_cli, gen_defines, tmp_path, zephyr_base
         (1 << 25),
         (1 << 26),
     )
-    assert int(sources["/buttons/button_0"]["edges"], 16) == enable | logical | edge | high1
+    # Pin levels, never Zephyr's logical form: button_0 is active low, so
+    # its press is a falling edge at the pin.
+    assert int(sources["/buttons/button_0"]["edges"], 16) == enable | edge | low0
     assert int(sources["/uevent-sources/door"]["edges"], 16) == enable | edge | low0
+    assert int(sources["/uevent-sources/emul-pin"]["edges"], 16) == enable | edge | high1
+    assert not any(int(s["edges"], 16) & logical for s in sources.values() if "edges" in s)
 
 
 def test_empty_board_compiles_links_and_runs(run_cli, gen_defines, tmp_path, zephyr_base):

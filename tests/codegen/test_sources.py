@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conftest import FIXTURES
 from uevent_codegen.discovery import build_board
-from uevent_codegen.model import Edges, Event, IrqRoute, Origin, Source, SourceKind
+from uevent_codegen.model import Edges, Event, GpioPin, IrqRoute, Origin, Source, SourceKind
 
 
 def _by_name(load_edt, fixture: str) -> dict[str, Source]:
@@ -30,7 +32,8 @@ def test_button_named_by_node_label_with_aliases(load_edt):
     assert button.irq_route is IrqRoute.GPIO_CALLBACK
     assert button.gpio is not None
     assert (button.gpio.pin, button.gpio.dt_flags) == (11, 0x11)
-    assert button.gpio.edges is Edges.TO_ACTIVE
+    assert button.gpio.edges is Edges.RISING  # a press, logically
+    assert button.gpio.pin_edges is Edges.FALLING  # active low: at the pin
     assert button.gpio.debounce_ms == 25  # the parent's debounce-interval-ms
 
 
@@ -120,3 +123,18 @@ def test_leds_are_named_pins_not_sources(load_edt):
         (("green_led", "led0"), "/leds/led_0"),
         (("user_button",), "/gpio_keys/button"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("edges", "dt_flags", "at_pin"),
+    [
+        (Edges.RISING, 0x0, Edges.RISING),
+        (Edges.RISING, 0x1, Edges.FALLING),
+        (Edges.FALLING, 0x11, Edges.RISING),
+        (Edges.FALLING, 0x10, Edges.FALLING),
+        (Edges.BOTH, 0x1, Edges.BOTH),
+    ],
+)
+def test_pin_edges_follow_active_low(edges: Edges, dt_flags: int, at_pin: Edges) -> None:
+    gpio = GpioPin(pin=3, dt_flags=dt_flags, edges=edges, debounce_ms=0)
+    assert gpio.pin_edges is at_pin

@@ -13,7 +13,7 @@ import gc
 import time
 import uevent
 import _uevent_test
-from uevent_testkit import storm_sources
+from uevent_testkit import scrub_stack, storm_sources
 
 STORM_MS = globals().get("SOAK_MS", 1000)
 VERBOSE = False
@@ -62,6 +62,7 @@ def storm(kind, n, burst, ms, quiet=False):
     p.close()
     fires, ms, errors = rep["fires"], rep["ms"], rep["errors"]
     del p, index, srcs, rep, s0, s1, counts, e
+    scrub_stack()  # stale words on the C stack would keep the poller alive
     gc.collect()
     free1 = gc.mem_free()
     heap_ok = free1 >= free0 - 32

@@ -7,7 +7,7 @@ import uevent
 import _uevent_test
 
 names = uevent.sources()
-for n in ("ebtn0", "ebtn1", "ebtn2", "bounce_pin"):
+for n in ("ebtn0", "ebtn1", "ebtn2", "ebtn3", "bounce_pin"):
     print(n, n in names)
 
 sw0 = uevent.source("sw0")
@@ -24,7 +24,7 @@ except ValueError as ex:
 p = uevent.poll()
 e = p.register(sw0, uevent.EVENT)
 raw = machine.Pin(("gpio_emul0", 0))
-# Buttons are active low and interrupt on press (edge to active), then
+# Buttons are active low and interrupt on a press (a falling edge at the pin), then
 # debounce: one EVENT once the pin has been quiet for the debounce time.
 _uevent_test.set_input(raw, 1)
 print(p.poll_ms(100))

@@ -2,7 +2,8 @@
  * _uevent_test: hooks for test builds (CONFIG_UEVENT_TEST_HOOKS).
  *
  * set_input(pin, level) drives an input of a zephyr,gpio-emul controller,
- * which runs the same GPIO callbacks a real edge interrupt would.
+ * which runs the same GPIO callbacks a real edge interrupt would. The level
+ * is the pin's (raw), also for an active-low named Pin: 0 presses "sw0".
  *
  * Storms (docs/reliability.md): storm_start(sources, period_us=0, burst=1)
  * starts a k_timer whose ISR, on every expiry, raises each source `burst`
@@ -25,8 +26,11 @@
 #include <string.h>
 
 #include "py/runtime.h"
+#include "py/smallint.h"
 #include "../console_uart.h"
 #include "../machine_pin.h"
+#include "../machine_uart_port.h"
+#include "extmod/modmachine.h"
 #include "../modmachine_port.h"
 #include "uevent_obj.h"
 
@@ -262,6 +266,18 @@ static mp_obj_t uevent_test_console_unread(mp_obj_t data) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_console_unread_obj, uevent_test_console_unread);
 
+// uart_rx_ms(uart): time.ticks_ms() of the last byte the UART's RX
+// interrupt took in, so a test can time a wake from the byte's arrival
+// (under QEMU -icount the host decides when a byte over UDP arrives).
+static mp_obj_t uevent_test_uart_rx_ms(mp_obj_t uart_in) {
+    if (!mp_obj_is_type(uart_in, &machine_uart_type)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("uart_rx_ms needs a machine.UART"));
+    }
+    machine_uart_obj_t *uart = MP_OBJ_TO_PTR(uart_in);
+    return MP_OBJ_NEW_SMALL_INT(uart->last_rx_ms & (MICROPY_PY_TIME_TICKS_PERIOD - 1));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_uart_rx_ms_obj, uevent_test_uart_rx_ms);
+
 // ---- a raise while poll_ms builds its result list ----
 
 MP_REGISTER_ROOT_POINTER(mp_obj_t uevent_test_collect_obj);
@@ -317,6 +333,7 @@ static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_STORM_MAX_SOURCES), MP_ROM_INT(STORM_MAX_SOURCES) },
     { MP_ROM_QSTR(MP_QSTR_console_input), MP_ROM_PTR(&uevent_test_console_input_obj) },
     { MP_ROM_QSTR(MP_QSTR_console_unread), MP_ROM_PTR(&uevent_test_console_unread_obj) },
+    { MP_ROM_QSTR(MP_QSTR_uart_rx_ms), MP_ROM_PTR(&uevent_test_uart_rx_ms_obj) },
     { MP_ROM_QSTR(MP_QSTR_raise_during_collect), MP_ROM_PTR(&uevent_test_raise_during_collect_obj) },
     { MP_ROM_QSTR(MP_QSTR_fail_allocs), MP_ROM_PTR(&uevent_test_fail_allocs_obj) },
 };

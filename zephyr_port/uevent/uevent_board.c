@@ -110,12 +110,13 @@ static mp_obj_t board_source_value(mp_obj_t self_in) {
     if (!self->ready || (self->info->kind != UEVENT_BOARD_KIND_BUTTON && self->info->kind != UEVENT_BOARD_KIND_PIN)) {
         mp_raise_ValueError(MP_ERROR_TEXT("source has no pin value"));
     }
-    // Logical value: 1 = pressed for an active-low button.
-    int v = gpio_pin_get(self->info->dev, self->info->pin);
+    // Logical value (1 = pressed for an active-low button), from the raw
+    // level and the source's own flags, as machine.Pin does.
+    int v = gpio_pin_get_raw(self->info->dev, self->info->pin);
     if (v < 0) {
         mp_raise_OSError(-v);
     }
-    return MP_OBJ_NEW_SMALL_INT(v);
+    return MP_OBJ_NEW_SMALL_INT(v ^ ((self->info->dt_flags & GPIO_ACTIVE_LOW) != 0));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(board_source_value_obj, board_source_value);
 

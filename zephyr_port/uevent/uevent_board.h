@@ -33,7 +33,7 @@ typedef struct uevent_board_source_info {
     const struct device *dev;   // NULL when the node's driver is not built
     gpio_pin_t pin;             // BUTTON/PIN: pin on dev
     gpio_dt_flags_t dt_flags;   // BUTTON/PIN: devicetree flags (active low, pulls)
-    gpio_flags_t edges;         // BUTTON/PIN: GPIO_INT_EDGE_* to interrupt on
+    gpio_flags_t edges;         // BUTTON/PIN: GPIO_INT_EDGE_* at the pin (levels, not logical)
     uint16_t debounce_ms;       // BUTTON/PIN: 0 = no debounce
     uint32_t idle_us;           // UART: RX idle time that raises EVENT, 0 = off
 } uevent_board_source_info_t;

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from uevent_codegen.model import Board, Origin, Source
+from uevent_codegen.model import Board, Origin, Source, SourceKind
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,22 @@ class SourceRow:
         return tuple(str(getattr(self, f.name)) for f in fields(SourceRow))
 
 
+def edges_note(source: Source) -> str:
+    """What interrupts: "on press (falling edge at the pin)", "on rising edge"."""
+    gpio = source.gpio
+    assert gpio is not None
+    logical = "press" if source.kind is SourceKind.BUTTON else gpio.edges.description
+    if source.kind is SourceKind.BUTTON or gpio.pin_edges is not gpio.edges:
+        return f"on {logical} ({gpio.pin_edges.description} at the pin)"
+    return f"on {logical}"
+
+
 def notes(source: Source) -> str:
     parts: list[str] = []
     if source.origin is Origin.DECLARED:
         parts.append("declared")
     if source.gpio is not None:
-        parts.append(f"on {source.gpio.edges.description}")
+        parts.append(edges_note(source))
         parts.append(f"dt flags 0x{source.gpio.dt_flags:x}")
         if source.gpio.debounce_ms:
             parts.append(f"debounce {source.gpio.debounce_ms} ms")

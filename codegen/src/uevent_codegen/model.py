@@ -64,17 +64,27 @@ class IrqRoute(enum.Enum):
         }[self]
 
 
+GPIO_ACTIVE_LOW = 0x1  # zephyr/dt-bindings/gpio/gpio.h
+
+
 class Edges(enum.Enum):
-    """GPIO interrupt edges; values are the Zephyr ``GPIO_INT_*`` macros."""
+    """GPIO interrupt edges; values are the Zephyr ``GPIO_INT_EDGE_*`` macros
+    for pin levels (not Zephyr's logical ``TO_ACTIVE`` forms, which follow
+    the driver's per-pin invert state: whoever configured the pin last)."""
 
     RISING = "GPIO_INT_EDGE_RISING"
     FALLING = "GPIO_INT_EDGE_FALLING"
     BOTH = "GPIO_INT_EDGE_BOTH"
-    TO_ACTIVE = "GPIO_INT_EDGE_TO_ACTIVE"
+
+    def at_pin(self, active_low: bool) -> Edges:
+        """These logical edges as pin levels: swapped on an active-low pin."""
+        if not active_low or self is Edges.BOTH:
+            return self
+        return Edges.FALLING if self is Edges.RISING else Edges.RISING
 
     @property
     def description(self) -> str:
-        return "press (edge to active)" if self is Edges.TO_ACTIVE else self.name.lower()
+        return "both edges" if self is Edges.BOTH else f"{self.name.lower()} edge"
 
 
 @dataclass(frozen=True)
@@ -94,12 +104,23 @@ class DeviceRef:
 
 @dataclass(frozen=True)
 class GpioPin:
-    """The pin of a button or pin source, on the source's device (its GPIO controller)."""
+    """The pin of a button or pin source, on the source's device (its GPIO controller).
+
+    ``edges`` are logical (a button's press is RISING: to its active level);
+    ``pin_edges`` are what the interrupt is configured with."""
 
     pin: int
     dt_flags: int
     edges: Edges
     debounce_ms: int
+
+    @property
+    def active_low(self) -> bool:
+        return bool(self.dt_flags & GPIO_ACTIVE_LOW)
+
+    @property
+    def pin_edges(self) -> Edges:
+        return self.edges.at_pin(self.active_low)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ import _uevent_test
 import machine
 import uevent
 
-# gpio_emul0 pins that no board source uses (boards/emulated_gpio.dtsi).
+# gpio_emul0 pins that no board source uses (boards/emulated_gpio.dtsi:
+# 0-3 and 21 are buttons and a pin source, 8 and 20 LEDs).
 FREE_PINS = (4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15)
 
 

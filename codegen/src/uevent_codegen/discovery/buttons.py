@@ -49,7 +49,7 @@ def button_source(node: EdtNode, edt: Edt) -> Source:
         gpio=GpioPin(
             pin=spec.pin,
             dt_flags=spec.dt_flags,
-            edges=Edges.TO_ACTIVE,
+            edges=Edges.RISING,  # a press: to the active level
             debounce_ms=int(prop(node.parent, "debounce-interval-ms", 0)),
         ),
     )

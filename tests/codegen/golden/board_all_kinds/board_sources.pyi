@@ -10,7 +10,7 @@ Each name is a ``uevent.BoardSource``; aliases are the same object.
 from uevent import BoardSource
 
 button0: BoardSource
-"""Button /buttons/button_0 on gpio0 pin 11: raises EVENT (through the gpio callback); on press (edge to active), dt flags 0x11, debounce 25 ms."""
+"""Button /buttons/button_0 on gpio0 pin 11: raises EVENT (through the gpio callback); on press (falling edge at the pin), dt flags 0x11, debounce 25 ms."""
 
 sw0: BoardSource
 """Alias of ``button0``."""
@@ -19,13 +19,13 @@ mcuboot_button0: BoardSource
 """Alias of ``button0``."""
 
 knob: BoardSource
-"""Button /buttons/button_1 on gpio0 pin 12: raises EVENT (through the gpio callback); on press (edge to active), dt flags 0x11, debounce 25 ms."""
+"""Button /buttons/button_1 on gpio0 pin 12: raises EVENT (through the gpio callback); on press (falling edge at the pin), dt flags 0x11, debounce 25 ms."""
 
 door: BoardSource
-"""Pin /uevent-sources/door on gpio0 pin 3: raises EVENT (through the gpio callback); declared, on falling, dt flags 0x10, debounce 20 ms."""
+"""Pin /uevent-sources/door on gpio0 pin 3: raises EVENT (through the gpio callback); declared, on falling edge, dt flags 0x10, debounce 20 ms."""
 
 probe: BoardSource
-"""Pin /uevent-sources/emul-pin on gpio_emul pin 2: raises EVENT (through the gpio callback); declared, on rising, dt flags 0x0."""
+"""Pin /uevent-sources/emul-pin on gpio_emul pin 2: raises EVENT (through the gpio callback); declared, on rising edge, dt flags 0x0."""
 
 uart0: BoardSource
 """UART /serial@40001000 on uart0: raises READ, WRITE (through the uart irq); console."""

@@ -51,7 +51,7 @@ static const uevent_board_source_info_t uevent_board_source_info[UEVENT_BOARD_SO
         .dev = UEVENT_BOARD_DEVICE(DT_NODELABEL(gpio0)),
         .pin = 11,
         .dt_flags = 0x11,
-        .edges = GPIO_INT_EDGE_TO_ACTIVE,
+        .edges = GPIO_INT_EDGE_FALLING,
         .debounce_ms = 25,
     },
     [UEVENT_BOARD_SRC_knob] = {
@@ -62,7 +62,7 @@ static const uevent_board_source_info_t uevent_board_source_info[UEVENT_BOARD_SO
         .dev = UEVENT_BOARD_DEVICE(DT_NODELABEL(gpio0)),
         .pin = 12,
         .dt_flags = 0x11,
-        .edges = GPIO_INT_EDGE_TO_ACTIVE,
+        .edges = GPIO_INT_EDGE_FALLING,
         .debounce_ms = 25,
     },
     [UEVENT_BOARD_SRC_door] = {

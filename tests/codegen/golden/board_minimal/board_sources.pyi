@@ -10,7 +10,7 @@ Each name is a ``uevent.BoardSource``; aliases are the same object.
 from uevent import BoardSource
 
 user_button: BoardSource
-"""Button /gpio_keys/button on gpioa pin 13: raises EVENT (through the gpio callback); on press (edge to active), dt flags 0x1, debounce 30 ms."""
+"""Button /gpio_keys/button on gpioa pin 13: raises EVENT (through the gpio callback); on press (falling edge at the pin), dt flags 0x1, debounce 30 ms."""
 
 usart2: BoardSource
 """UART /serial@40004400 on usart2: raises READ, WRITE (through the uart irq)."""

@@ -42,7 +42,7 @@ static const uevent_board_source_info_t uevent_board_source_info[UEVENT_BOARD_SO
         .dev = UEVENT_BOARD_DEVICE(DT_NODELABEL(gpioa)),
         .pin = 13,
         .dt_flags = 0x1,
-        .edges = GPIO_INT_EDGE_TO_ACTIVE,
+        .edges = GPIO_INT_EDGE_FALLING,
         .debounce_ms = 30,
     },
     [UEVENT_BOARD_SRC_usart2] = {
