@@ -19,6 +19,7 @@
  * handler (hard: in the callback; soft: scheduled) and raises EVENT on the
  * pin's uevent source. Nothing is polled.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <zephyr/drivers/gpio.h>
@@ -369,3 +370,61 @@ MP_DEFINE_CONST_OBJ_TYPE(
     call, machine_pin_call,
     locals_dict, &machine_pin_locals_dict
     );
+
+// ---- pins for SoftI2C / SoftSPI (mphalport.h): raw levels ----
+
+mp_hal_pin_obj_t mp_hal_get_pin_obj(mp_obj_t pin_in) {
+    return machine_pin_find(pin_in);
+}
+
+qstr mp_hal_pin_name(mp_hal_pin_obj_t pin) {
+    if (pin->name != MP_QSTRnull) {
+        return pin->name;
+    }
+    char buf[48];
+    snprintf(buf, sizeof(buf), "%s.%u", pin->port->name, pin->pin);
+    return qstr_from_str(buf);
+}
+
+static void pin_configure_or_raise(mp_hal_pin_obj_t pin, gpio_flags_t flags) {
+    int ret = gpio_pin_configure(pin->port, pin->pin, flags);
+    if (ret != 0) {
+        mp_raise_OSError(-ret);
+    }
+}
+
+void mp_hal_pin_input(mp_hal_pin_obj_t pin) {
+    pin_configure_or_raise(pin, GPIO_INPUT);
+}
+
+void mp_hal_pin_output(mp_hal_pin_obj_t pin) {
+    // Readable back where the driver allows it (a loopback on one pin).
+    if (gpio_pin_configure(pin->port, pin->pin, GPIO_OUTPUT | GPIO_INPUT) != 0) {
+        pin_configure_or_raise(pin, GPIO_OUTPUT);
+    }
+}
+
+void mp_hal_pin_open_drain(mp_hal_pin_obj_t pin) {
+    mp_hal_pin_write_od(pin, 1);
+}
+
+int mp_hal_pin_read(mp_hal_pin_obj_t pin) {
+    return gpio_pin_get_raw(pin->port, pin->pin) > 0;
+}
+
+void mp_hal_pin_write(mp_hal_pin_obj_t pin, int value) {
+    gpio_pin_set_raw(pin->port, pin->pin, value);
+}
+
+void mp_hal_pin_write_od(mp_hal_pin_obj_t pin, int value) {
+    if (value) {
+        // Let go: the bus's pull-up (and ours, where the driver has one) takes it high.
+        if (gpio_pin_configure(pin->port, pin->pin, GPIO_INPUT | GPIO_PULL_UP) != 0) {
+            gpio_pin_configure(pin->port, pin->pin, GPIO_INPUT);
+        }
+    } else {
+        if (gpio_pin_configure(pin->port, pin->pin, GPIO_OUTPUT_LOW | GPIO_INPUT) != 0) {
+            gpio_pin_configure(pin->port, pin->pin, GPIO_OUTPUT_LOW);
+        }
+    }
+}

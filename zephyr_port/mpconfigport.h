@@ -66,6 +66,14 @@
 #define MICROPY_PY_MACHINE_RESET    (1)
 #define MICROPY_PY_MACHINE_DISABLE_IRQ_ENABLE_IRQ (1)
 #define MICROPY_PY_MACHINE_IDLE     (1)
+// Buses: I2C on Zephyr's driver where the build has one (CONFIG_I2C, turned
+// on by a board conf); SoftI2C and SoftSPI on any Pins everywhere.
+#ifdef CONFIG_I2C
+#define MICROPY_PY_MACHINE_I2C      (1)
+#define MICROPY_PY_MACHINE_I2C_TRANSFER_WRITE1 (1)
+#endif
+#define MICROPY_PY_MACHINE_SOFTI2C  (1)
+#define MICROPY_PY_MACHINE_SOFTSPI  (1)
 
 // Threads: enabled by Kconfig where RAM allows (CONFIG_MICROPY_THREAD).
 #ifdef CONFIG_MICROPY_THREAD

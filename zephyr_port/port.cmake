@@ -50,6 +50,7 @@ set(MICROPY_SOURCE_PORT
     port_soft_reset.c
     machine_pin.c
     machine_timer.c
+    machine_i2c.c
     uevent/uevent_core.c
     uevent/uevent_flag.c
     uevent/uevent_poller.c
@@ -79,6 +80,8 @@ set(MICROPY_SOURCE_SHARED
     timeutils/timeutils.c
 )
 list(TRANSFORM MICROPY_SOURCE_SHARED PREPEND ${MICROPY_DIR}/shared/)
+# SoftSPI's bit-banging, from MicroPython's drivers as it is.
+list(APPEND MICROPY_SOURCE_SHARED ${MICROPY_DIR}/drivers/bus/softspi.c)
 
 set(MICROPY_QSTRDEFS_PORT ${UEVENT_PORT_DIR}/qstrdefsport.h)
 

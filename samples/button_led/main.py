@@ -63,7 +63,9 @@ async def main():
     t = asyncio.create_task(debounced_button())
     if _uevent_test:
         await demo()
-    await t
+        t.cancel()  # the demo is over: main.py returns and the REPL starts
+        return
+    await t  # a devkit: until Ctrl-C
 
 
 asyncio.run(main())

@@ -96,6 +96,12 @@ def _render_and_run(run_cli, gen_defines, tmp_path, zephyr_base, board, devices)
         (m[1], qstrs[int(m[2])]): m[3]
         for m in re.finditer(r"^(gpio|pin|uart) (\d+) -> (.+)$", output, re.M)
     }
+    # A bus: its index, its device and its first name (as a qstr).
+    for m in re.finditer(r"^(i2c|spi) (\d+) -> (\d+) (\S+) (\d+)$", output, re.M):
+        lookups[(m[1], qstrs[int(m[2])])] = f"{m[3]} {m[4]} {qstrs[int(m[5])]}"
+    counts = re.search(r"^buses i2c=(\d+) spi=(\d+)$", output, re.M)
+    assert counts is not None
+    lookups[("buses", "count")] = f"i2c={counts[1]} spi={counts[2]}"
     return sources, names, backend[0], lookups
 
 
@@ -157,6 +163,10 @@ def test_all_kinds_compiles_links_and_runs(run_cli, gen_defines, tmp_path, zephy
         ("pin", "mcuboot_button0"): "gpio0 11 0x11",
         ("pin", "door"): "gpio0 3 0x10", ("pin", "emul_pin"): "NULL 2 0x0",
         ("uart", "uart0"): "uart0",
+        # I2C / SPI: by label and alias; i2c_off is disabled; no driver built.
+        ("i2c", "i2c_a"): "0 NULL i2c_a", ("i2c", "sensor_bus"): "0 NULL i2c_a",
+        ("spi", "spi_a"): "0 NULL spi_a",
+        ("buses", "count"): "i2c=1 spi=1",
     }  # fmt: skip
     # gpio_emul and uart1 are enabled, but their drivers are not built.
 
@@ -184,7 +194,8 @@ def test_empty_board_compiles_links_and_runs(run_cli, gen_defines, tmp_path, zep
     sources, names, backend, lookups = _render_and_run(
         run_cli, gen_defines, tmp_path, zephyr_base, "board_empty", []
     )
-    assert sources == {} and names == {} and lookups == {}
+    assert sources == {} and names == {}
+    assert lookups == {("buses", "count"): "i2c=0 spi=0"}
     assert backend.startswith("backend pollers_ok=1 beyond")
 
 
@@ -198,4 +209,5 @@ def test_minimal_board_without_any_driver_links(run_cli, gen_defines, tmp_path, 
         ("pin", "user_button"): "NULL 13 0x1",
         ("pin", "green_led"): "NULL 5 0x0",
         ("pin", "led0"): "NULL 5 0x0",
+        ("buses", "count"): "i2c=0 spi=0",
     }

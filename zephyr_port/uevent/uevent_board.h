@@ -63,6 +63,20 @@ const struct device *uevent_board_gpio_controller(qstr node_label);
 const struct gpio_dt_spec *uevent_board_named_pin(qstr name);
 // UARTs by node label ("uart1").
 const struct device *uevent_board_uart(qstr node_label);
+// I2C and SPI controllers with status okay, in devicetree order: the index
+// is machine.I2C(index). dev is NULL when the build has no driver for it.
+// uevent_board_i2c_bus(name) is the index of the bus with that node label
+// or alias ("i2c0", "arduino_i2c"), or -1.
+typedef struct _uevent_board_bus_t {
+    const struct device *dev;
+    qstr name;                  // its first devicetree name
+} uevent_board_bus_t;
+extern const uevent_board_bus_t uevent_board_i2c_buses[];
+extern const size_t uevent_board_i2c_bus_count;
+int uevent_board_i2c_bus(qstr name);
+extern const uevent_board_bus_t uevent_board_spi_buses[];
+extern const size_t uevent_board_spi_bus_count;
+int uevent_board_spi_bus(qstr name);
 
 // Hand-written helpers the rendered code calls.
 extern const mp_obj_type_t uevent_board_source_type;

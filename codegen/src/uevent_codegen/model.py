@@ -178,19 +178,22 @@ class NamedPin:
 @dataclass(frozen=True)
 class Board:
     """The event sources of one board, in table order, and the devicetree
-    names that machine.Pin and machine.UART look up."""
+    names that machine.Pin, UART, I2C and SPI look up."""
 
     sources: tuple[Source, ...]
     inputs: tuple[str, ...]  # file names the table was generated from
     gpio_controllers: tuple[NamedDevice, ...] = ()
     named_pins: tuple[NamedPin, ...] = ()
     uarts: tuple[NamedDevice, ...] = ()
+    i2c_buses: tuple[NamedDevice, ...] = ()
+    spi_buses: tuple[NamedDevice, ...] = ()
 
     @property
     def devices(self) -> tuple[DeviceRef, ...]:
         """Distinct devices the rendered code references, in first-use order."""
         refs = [s.device for s in self.sources]
         refs += [d.device for d in (*self.gpio_controllers, *self.uarts)]
+        refs += [d.device for d in (*self.i2c_buses, *self.spi_buses)]
         refs += [p.device for p in self.named_pins]
         seen: dict[str, DeviceRef] = {}
         for ref in refs:

@@ -83,7 +83,18 @@ int main(void) {
         if (uart != NULL) {
             printf("uart %zu -> %s\n", (size_t)q, uart->name);
         }
+        int i2c = uevent_board_i2c_bus(q);
+        int spi = uevent_board_spi_bus(q);
+        if (i2c >= 0) {
+            const uevent_board_bus_t *bus = &uevent_board_i2c_buses[i2c];
+            printf("i2c %zu -> %d %s %zu\n", (size_t)q, i2c, bus->dev ? bus->dev->name : "NULL", (size_t)bus->name);
+        }
+        if (spi >= 0) {
+            const uevent_board_bus_t *bus = &uevent_board_spi_buses[spi];
+            printf("spi %zu -> %d %s %zu\n", (size_t)q, spi, bus->dev ? bus->dev->name : "NULL", (size_t)bus->name);
+        }
     }
+    printf("buses i2c=%zu spi=%zu\n", uevent_board_i2c_bus_count, uevent_board_spi_bus_count);
     int signals_ok = 1;
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
         signals_ok &= uevent_backend_poller_signal(i)->init_count == 1;

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from uevent_codegen.discovery.buttons import button_nodes, button_source
 from uevent_codegen.discovery.counters import counter_nodes, counter_source
-from uevent_codegen.discovery.lookups import gpio_controllers, named_pins, uarts
+from uevent_codegen.discovery.lookups import buses, gpio_controllers, named_pins, uarts
 from uevent_codegen.discovery.nodes import Edt, EdtNode
 from uevent_codegen.discovery.pins import pin_nodes, pin_source
 from uevent_codegen.discovery.uarts import (
@@ -88,4 +88,6 @@ def build_board(edt: Edt, *, inputs: Sequence[str], max_sources: int | None = No
         gpio_controllers=gpio_controllers(edt),
         named_pins=named_pins(edt),
         uarts=uarts(edt),
+        i2c_buses=buses(edt, "i2c"),
+        spi_buses=buses(edt, "spi"),
     )

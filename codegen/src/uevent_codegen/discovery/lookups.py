@@ -4,7 +4,9 @@
 - single pins (children of ``gpio-leds`` and ``gpio-keys`` nodes, and
   ``uevent,pin-source`` nodes, all with status "okay") by node label and alias,
 - UARTs (nodes with status "okay" whose binding declares ``bus: uart``) by
-  node label.
+  node label,
+- I2C and SPI controllers (status "okay", binding declares ``bus: i2c`` /
+  ``bus: spi``) by node label and alias, and by index in devicetree order.
 
 Nodes without a usable name are simply not reachable by name; two pins with
 one name are an error, since a name must find one pin.
@@ -80,3 +82,18 @@ def named_pins(edt: Edt) -> tuple[NamedPin, ...]:
             NamedPin(names, node.path, device_ref(spec.controller), spec.pin, spec.dt_flags)
         )
     return tuple(pins)
+
+
+def _bus_names(node: EdtNode) -> tuple[str, ...]:
+    aliases = tuple(alias_as_name(a) for a in node.aliases)
+    return tuple(dict.fromkeys(n for n in (*_labels(node), *aliases) if not name_problem(n)))
+
+
+def buses(edt: Edt, bus: str) -> tuple[NamedDevice, ...]:
+    """Okay controllers of ``bus`` ("i2c", "spi"): nodes whose binding says
+    they provide that bus, in devicetree order (machine.I2C(0) is the first)."""
+    return tuple(
+        NamedDevice(_bus_names(n), device_ref(n))
+        for n in edt.nodes
+        if is_okay(n) and bus in n.buses and _bus_names(n)
+    )

@@ -41,6 +41,12 @@ extern const struct device DEVICE_DT_NAME_GET(DT_NODELABEL(uart1)) __attribute__
 #if DT_NODE_HAS_STATUS(DT_NODELABEL(timer0), okay) // /timer@40004000
 extern const struct device DEVICE_DT_NAME_GET(DT_NODELABEL(timer0)) __attribute__((weak));
 #endif
+#if DT_NODE_HAS_STATUS(DT_NODELABEL(i2c_a), okay) // /i2c@40006000
+extern const struct device DEVICE_DT_NAME_GET(DT_NODELABEL(i2c_a)) __attribute__((weak));
+#endif
+#if DT_NODE_HAS_STATUS(DT_NODELABEL(spi_a), okay) // /spi@40008000
+extern const struct device DEVICE_DT_NAME_GET(DT_NODELABEL(spi_a)) __attribute__((weak));
+#endif
 
 static const uevent_board_source_info_t uevent_board_source_info[UEVENT_BOARD_SOURCE_COUNT] = {
     [UEVENT_BOARD_SRC_button0] = {
@@ -289,5 +295,36 @@ const struct device *uevent_board_uart(qstr node_label) {
             return UEVENT_BOARD_DEVICE(DT_NODELABEL(uart1));
         default:
             return NULL;
+    }
+}
+
+// I2C controllers, in devicetree order (machine.I2C(index)).
+const uevent_board_bus_t uevent_board_i2c_buses[] = {
+    { UEVENT_BOARD_DEVICE(DT_NODELABEL(i2c_a)), MP_QSTR_i2c_a }, // /i2c@40006000
+};
+const size_t uevent_board_i2c_bus_count = 1;
+
+int uevent_board_i2c_bus(qstr name) {
+    switch (name) {
+        case MP_QSTR_i2c_a:
+        case MP_QSTR_sensor_bus:
+            return 0;
+        default:
+            return -1;
+    }
+}
+
+// SPI controllers, in devicetree order (machine.SPI(index)).
+const uevent_board_bus_t uevent_board_spi_buses[] = {
+    { UEVENT_BOARD_DEVICE(DT_NODELABEL(spi_a)), MP_QSTR_spi_a }, // /spi@40008000
+};
+const size_t uevent_board_spi_bus_count = 1;
+
+int uevent_board_spi_bus(qstr name) {
+    switch (name) {
+        case MP_QSTR_spi_a:
+            return 0;
+        default:
+            return -1;
     }
 }

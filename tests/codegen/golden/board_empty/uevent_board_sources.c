@@ -66,3 +66,29 @@ const struct device *uevent_board_uart(qstr node_label) {
             return NULL;
     }
 }
+
+// I2C controllers, in devicetree order (machine.I2C(index)).
+const uevent_board_bus_t uevent_board_i2c_buses[] = {
+    { NULL, MP_QSTRnull }, // none: the count is 0
+};
+const size_t uevent_board_i2c_bus_count = 0;
+
+int uevent_board_i2c_bus(qstr name) {
+    switch (name) {
+        default:
+            return -1;
+    }
+}
+
+// SPI controllers, in devicetree order (machine.SPI(index)).
+const uevent_board_bus_t uevent_board_spi_buses[] = {
+    { NULL, MP_QSTRnull }, // none: the count is 0
+};
+const size_t uevent_board_spi_bus_count = 0;
+
+int uevent_board_spi_bus(qstr name) {
+    switch (name) {
+        default:
+            return -1;
+    }
+}

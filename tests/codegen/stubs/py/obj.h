@@ -9,6 +9,7 @@
 #include "genhdr/qstrdefs.generated.h"
 
 typedef size_t qstr;
+#define MP_QSTRnull ((qstr)0)
 typedef void *mp_obj_t;
 typedef const void *mp_rom_obj_t;
 
