@@ -16,7 +16,7 @@
 #include "py/mperrno.h"
 #include "py/runtime.h"
 #include "extmod/modmachine.h"
-#include "uevent/uevent_board.h"
+#include "machine_bus.h"
 
 #if MICROPY_PY_MACHINE_I2C
 
@@ -48,40 +48,13 @@ static uint32_t i2c_speed_for_freq(mp_int_t freq) {
     }
 }
 
-static const struct device *i2c_device_from_id(mp_obj_t id, qstr *name) {
-    const struct device *dev;
-    int index;
-    if (mp_obj_is_int(id)) {
-        mp_int_t n = mp_obj_get_int(id);
-        if (n < 0 || (size_t)n >= uevent_board_i2c_bus_count) {
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("I2C(%d): the board has %d I2C buses"),
-                (int)n, (int)uevent_board_i2c_bus_count);
-        }
-        index = (int)n;
-    } else if (mp_obj_is_str(id)) {
-        *name = mp_obj_str_get_qstr(id);
-        index = uevent_board_i2c_bus(*name);
-    } else {
-        mp_raise_TypeError(MP_ERROR_TEXT("I2C id must be a bus name or an index"));
-    }
-    if (index >= 0) {
-        *name = uevent_board_i2c_buses[index].name;
-        dev = uevent_board_i2c_buses[index].dev;
-        if (dev == NULL) {
-            mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("I2C bus '%q' has no driver in this build (CONFIG_I2C)"),
-                *name);
-        }
-    } else {
-        dev = device_get_binding(qstr_str(*name));
-        if (dev == NULL) {
-            mp_raise_msg_varg(&mp_type_ValueError, MP_ERROR_TEXT("unknown I2C bus '%q'"), *name);
-        }
-    }
-    if (!device_is_ready(dev)) {
-        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("I2C bus '%q' not ready"), *name);
-    }
-    return dev;
-}
+static const machine_bus_kind_t i2c_kind = {
+    .name = "I2C",
+    .kconfig = "CONFIG_I2C",
+    .buses = uevent_board_i2c_buses,
+    .count = &uevent_board_i2c_bus_count,
+    .index_of = uevent_board_i2c_bus,
+};
 
 static void machine_hw_i2c_configure(machine_hw_i2c_obj_t *self, mp_int_t freq) {
     int ret = i2c_configure(self->dev, I2C_MODE_CONTROLLER | I2C_SPEED_SET(i2c_speed_for_freq(freq)));
@@ -113,7 +86,7 @@ static mp_obj_t machine_hw_i2c_make_new(const mp_obj_type_t *type, size_t n_args
     mp_arg_parse_all_kw_array(n_args, n_kw, all_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
     qstr name = MP_QSTRnull;
-    const struct device *dev = i2c_device_from_id(args[ARG_id].u_obj, &name);
+    const struct device *dev = machine_bus_find(&i2c_kind, args[ARG_id].u_obj, &name);
     machine_hw_i2c_obj_t *self = mp_obj_malloc(machine_hw_i2c_obj_t, &machine_i2c_type);
     self->dev = dev;
     self->name = name;

@@ -66,11 +66,15 @@
 #define MICROPY_PY_MACHINE_RESET    (1)
 #define MICROPY_PY_MACHINE_DISABLE_IRQ_ENABLE_IRQ (1)
 #define MICROPY_PY_MACHINE_IDLE     (1)
-// Buses: I2C on Zephyr's driver where the build has one (CONFIG_I2C, turned
-// on by a board conf); SoftI2C and SoftSPI on any Pins everywhere.
+// Buses: I2C and SPI on Zephyr's drivers where the build has them
+// (CONFIG_I2C, CONFIG_SPI, turned on by a board conf); SoftI2C and SoftSPI
+// on any Pins everywhere.
 #ifdef CONFIG_I2C
 #define MICROPY_PY_MACHINE_I2C      (1)
 #define MICROPY_PY_MACHINE_I2C_TRANSFER_WRITE1 (1)
+#endif
+#ifdef CONFIG_SPI
+#define MICROPY_PY_MACHINE_SPI      (1)
 #endif
 #define MICROPY_PY_MACHINE_SOFTI2C  (1)
 #define MICROPY_PY_MACHINE_SOFTSPI  (1)

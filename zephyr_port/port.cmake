@@ -50,7 +50,9 @@ set(MICROPY_SOURCE_PORT
     port_soft_reset.c
     machine_pin.c
     machine_timer.c
+    machine_bus.c
     machine_i2c.c
+    machine_spi.c
     uevent/uevent_core.c
     uevent/uevent_flag.c
     uevent/uevent_poller.c

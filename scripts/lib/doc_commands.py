@@ -245,10 +245,14 @@ class Session:
                 self.type("\x03", end="")
                 continue
             typing = want.startswith(">>> ")
+            prompt = want == ">>>"  # a bare prompt: the REPL is waiting
             pattern = line_pattern(want)
             while True:
                 lines = self.lines()
                 last = len(lines) - 1  # the line being printed (no newline yet)
+                if prompt and ">>>" in lines[cursor:]:
+                    cursor += lines[cursor:].index(">>>") + 1
+                    break
                 if typing and lines[last] == ">>>" and last >= cursor:
                     self.type(want[4:])
                     cursor = last + 1

@@ -143,6 +143,16 @@ def test_session_types_at_the_prompt_and_matches_in_order(tmp_path: Path) -> Non
     assert b"banner" in (tmp_path / "log").read_bytes()
 
 
+def test_session_matches_a_bare_prompt(tmp_path: Path) -> None:
+    # An output block may end on the prompt the REPL shows (no newline yet).
+    s = session(tmp_path)
+    try:
+        assert s.expect(["banner", ">>> "], 10) is None
+        assert s.expect([">>> 6*7", "42", ">>>"], 10) is None
+    finally:
+        s.stop()
+
+
 def test_session_reports_an_early_end(tmp_path: Path) -> None:
     s = dc.Session.start(["bash", "-c", "echo one"], tmp_path / "log")
     try:

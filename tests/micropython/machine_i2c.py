@@ -1,5 +1,5 @@
 # machine.I2C on Zephyr's emulated I2C controller (tests/firmware/repl/
-# emulated_i2c.overlay: a 256-byte register file at 0x50 whose register r
+# emulated_buses.overlay: a 256-byte register file at 0x50 whose register r
 # holds r at boot, test_i2c_regs.c; nothing else on the bus), and SoftI2C
 # and SoftSPI on emulated pins 22-26, which nothing else uses.
 import _uevent_test
