@@ -1,0 +1,43 @@
+# A bus transfer blocks its caller for the transfer only, and loses nothing
+# raised meanwhile (docs/buses.md): a hard Timer fires in the middle of a
+# long SoftSPI transfer (bit-banged at 50 kHz, about 64 ms for 400 bytes),
+# sets a uevent Flag and queues a soft callback. The callback runs as soon
+# as the transfer returns, and poll_ms sees the Flag's event at once.
+import micropython
+import time
+
+import machine
+import uevent
+
+spi = machine.SoftSPI(
+    baudrate=50000, sck=("gpio_emul0", 24), mosi=("gpio_emul0", 25), miso=("gpio_emul0", 26)
+)
+flag = uevent.Flag()
+p = uevent.poll()
+p.register(flag, uevent.EVENT)
+ran = []
+
+
+def soft(_):
+    ran.append(time.ticks_ms())
+
+
+def isr(t):
+    fired.append(time.ticks_ms())
+    flag.set()
+    micropython.schedule(soft, None)
+
+
+fired = []
+buf = bytearray(400)
+t0 = time.ticks_ms()
+timer = machine.Timer(-1, mode=machine.Timer.ONE_SHOT, period=20, callback=isr, hard=True)
+spi.write_readinto(buf, buf)
+t1 = time.ticks_ms()
+timer.deinit()
+print("fired during the transfer", len(fired) == 1 and time.ticks_diff(t1, fired[0]) > 10)
+print("callback ran once, right after", len(ran) == 1 and 0 <= time.ticks_diff(ran[0], t1) <= 5)
+t2 = time.ticks_ms()
+r = p.poll_ms(1000)
+print("event kept", len(r), r[0].obj is flag if r else None, time.ticks_diff(time.ticks_ms(), t2) < 5)
+p.close()
