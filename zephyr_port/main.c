@@ -44,9 +44,10 @@ soft_reset:
 
     #if MICROPY_MODULE_FROZEN
     // Apps (the samples) freeze a main.py: it runs at boot and after each
-    // soft reset, before the REPL.
+    // soft reset, before the REPL. Ctrl-C stops it (KeyboardInterrupt) and
+    // the REPL starts: the way out of a main.py that never returns.
     if (mp_find_frozen_module("main.py", NULL, NULL) == MP_IMPORT_STAT_FILE) {
-        pyexec_frozen_module("main.py", false);
+        pyexec_frozen_module("main.py", true);
     }
     #endif
 
