@@ -1,6 +1,7 @@
 # A bus transfer blocks its caller for the transfer only, and loses nothing
 # raised meanwhile (docs/buses.md): a hard Timer fires in the middle of a
-# long SoftSPI transfer (bit-banged at 50 kHz, about 64 ms for 400 bytes),
+# long SoftSPI transfer (bit-banged at 50 kHz, 400 bytes: 64 ms and more,
+# 1.25 s of virtual time on mps2_an385 under twister's -icount),
 # sets a uevent Flag and queues a soft callback. The callback runs as soon
 # as the transfer returns, and poll_ms sees the Flag's event at once.
 import micropython
@@ -36,7 +37,11 @@ spi.write_readinto(buf, buf)
 t1 = time.ticks_ms()
 timer.deinit()
 print("fired during the transfer", len(fired) == 1 and time.ticks_diff(t1, fired[0]) > 10)
-print("callback ran once, right after", len(ran) == 1 and 0 <= time.ticks_diff(ran[0], t1) <= 5)
+# It may run before the line that stamps t1 does (a ms tick apart at most).
+after = time.ticks_diff(ran[0], t1) if len(ran) == 1 else None
+print("callback ran once, right after", after is not None and -1 <= after <= 5)
+if after is None or not -1 <= after <= 5:
+    print("ran", ran, "transfer", t0, t1, "timer", fired)
 t2 = time.ticks_ms()
 r = p.poll_ms(1000)
 print("event kept", len(r), r[0].obj is flag if r else None, time.ticks_diff(time.ticks_ms(), t2) < 5)
