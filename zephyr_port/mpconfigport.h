@@ -16,7 +16,10 @@
 #define MICROPY_CONFIG_ROM_LEVEL (MICROPY_CONFIG_ROM_LEVEL_BASIC_FEATURES)
 #endif
 
-#define MICROPY_HEAP_SIZE           (CONFIG_MICROPY_HEAP_SIZE)
+// Chosen at configure time from CONFIG_MICROPY_HEAP_SIZE or the board's RAM
+// (codegen's board_profile.py; docs/boards.md).
+#include "uevent_board_profile.h"
+#define MICROPY_HEAP_SIZE           (UEVENT_HEAP_SIZE)
 
 // Core
 #define MICROPY_NLR_THUMB_USE_LONG_JUMP (1)

@@ -41,6 +41,14 @@ uevent_codegen(
     OUT_SOURCES UEVENT_GENERATED_SOURCES
 )
 
+# Can the board run the port, and what heap it gets (docs/boards.md). One
+# line of sizes in the configure output; a missing console, GPIO or RAM stops
+# here with one message.
+uevent_board_profile(
+    HEADER ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated/uevent_board_profile.h
+    JSON ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated/board_profile.json
+)
+
 set(MICROPY_SOURCE_PORT
     main.c
     help.c

@@ -77,3 +77,46 @@ function(uevent_codegen)
     set(${arg_OUT_HEADERS} ${headers} PARENT_SCOPE)
   endif()
 endfunction()
+
+# uevent_board_profile(HEADER <file> JSON <file>)
+#
+# At configure time (after Kconfig): checks that the board has a console
+# UART, a GPIO controller and RAM for the smallest useful heap, and writes
+# UEVENT_HEAP_SIZE (CONFIG_MICROPY_HEAP_SIZE, or the share of the board's RAM
+# that codegen's board_profile.py computes) into HEADER and the chosen sizes
+# into JSON. Prints the sizes as one line; a board that cannot run the port
+# stops the configuration with one "uevent: board <b> cannot run the port:"
+# message.
+function(uevent_board_profile)
+  cmake_parse_arguments(arg "" "HEADER;JSON" "" ${ARGN})
+  if(NOT DEFINED arg_HEADER OR NOT DEFINED arg_JSON)
+    message(FATAL_ERROR "uevent_board_profile(): HEADER and JSON are required")
+  endif()
+  if(NOT DEFINED PYTHON_EXECUTABLE)
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+    set(PYTHON_EXECUTABLE ${Python3_EXECUTABLE})
+  endif()
+  set(src_dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../src)
+  cmake_path(NORMAL_PATH src_dir)
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${src_dir}
+      ${PYTHON_EXECUTABLE} -m uevent_codegen.board_profile
+      --edt-pickle ${EDT_PICKLE}
+      --dotconfig ${DOTCONFIG}
+      --board ${BOARD}
+      --zephyr-base ${ZEPHYR_BASE}
+      --header ${arg_HEADER}
+      --json ${arg_JSON}
+    OUTPUT_VARIABLE summary
+    ERROR_VARIABLE problem
+    RESULT_VARIABLE result
+    OUTPUT_STRIP_TRAILING_WHITESPACE
+    ERROR_STRIP_TRAILING_WHITESPACE
+  )
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${problem}")
+  endif()
+  message(STATUS "${summary}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+    ${src_dir}/uevent_codegen/board_profile.py)
+endfunction()

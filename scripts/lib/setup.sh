@@ -252,7 +252,11 @@ ue_setup_toolchain() {
     # the toolchain and turns on thread-local storage by itself
     # (zephyr_port/toolchain_defaults.cmake), as a user's `west build` does.
     # Zephyr's build uses ccache by itself when it is installed (setup
-    # installs it).
+    # installs it). Paths under the workspace are hashed relative to it and
+    # the build folder is left out of the hash, so a fresh clone in another
+    # folder (CI) hits the objects an earlier checkout compiled.
+    export CCACHE_BASEDIR="$UE_WS"
+    export CCACHE_NOHASHDIR=true
     UE_CMAKE_ARGS=()
 }
 
