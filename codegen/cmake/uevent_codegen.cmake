@@ -13,6 +13,18 @@
 # devicetree problem stops the build with
 # "devicetree error: <node path>: <what is wrong>".
 
+# The package's sources, run with PYTHONPATH (no pip install needed).
+set(UEVENT_CODEGEN_SRC_DIR ${CMAKE_CURRENT_LIST_DIR}/../src)
+cmake_path(NORMAL_PATH UEVENT_CODEGEN_SRC_DIR)
+
+# Zephyr's Python (PYTHON_EXECUTABLE), or one found here.
+macro(uevent_codegen_python)
+  if(NOT DEFINED PYTHON_EXECUTABLE)
+    find_package(Python3 REQUIRED COMPONENTS Interpreter)
+    set(PYTHON_EXECUTABLE ${Python3_EXECUTABLE})
+  endif()
+endmacro()
+
 function(uevent_codegen)
   cmake_parse_arguments(arg "" "OUTPUT_DIR;MAX_SOURCES;OUT_SOURCES;OUT_HEADERS" "" ${ARGN})
   foreach(required OUTPUT_DIR MAX_SOURCES OUT_SOURCES)
@@ -29,13 +41,8 @@ function(uevent_codegen)
   if(NOT DEFINED EDT_PICKLE)
     message(FATAL_ERROR "uevent_codegen(): EDT_PICKLE is not set: call it after find_package(Zephyr)")
   endif()
-  if(NOT DEFINED PYTHON_EXECUTABLE)
-    find_package(Python3 REQUIRED COMPONENTS Interpreter)
-    set(PYTHON_EXECUTABLE ${Python3_EXECUTABLE})
-  endif()
-
-  set(src_dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../src)
-  cmake_path(NORMAL_PATH src_dir)
+  uevent_codegen_python()
+  set(src_dir ${UEVENT_CODEGEN_SRC_DIR})
   file(GLOB_RECURSE package_files CONFIGURE_DEPENDS
     ${src_dir}/uevent_codegen/*.py
     ${src_dir}/uevent_codegen/templates/*.j2
@@ -92,12 +99,8 @@ function(uevent_board_profile)
   if(NOT DEFINED arg_HEADER OR NOT DEFINED arg_JSON)
     message(FATAL_ERROR "uevent_board_profile(): HEADER and JSON are required")
   endif()
-  if(NOT DEFINED PYTHON_EXECUTABLE)
-    find_package(Python3 REQUIRED COMPONENTS Interpreter)
-    set(PYTHON_EXECUTABLE ${Python3_EXECUTABLE})
-  endif()
-  set(src_dir ${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../src)
-  cmake_path(NORMAL_PATH src_dir)
+  uevent_codegen_python()
+  set(src_dir ${UEVENT_CODEGEN_SRC_DIR})
   execute_process(
     COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${src_dir}
       ${PYTHON_EXECUTABLE} -m uevent_codegen.board_profile

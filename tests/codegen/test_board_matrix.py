@@ -3,7 +3,6 @@ folder (a fixture devicetree instead of a real build)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import pickle
 import sys
@@ -13,13 +12,8 @@ from typing import Any
 
 from conftest import FIXTURES, REPO_ROOT
 
-_spec = importlib.util.spec_from_file_location(
-    "board_matrix", REPO_ROOT / "scripts" / "lib" / "board_matrix.py"
-)
-assert _spec is not None and _spec.loader is not None
-bm = importlib.util.module_from_spec(_spec)
-sys.modules["board_matrix"] = bm
-_spec.loader.exec_module(bm)
+sys.path.insert(0, str(REPO_ROOT / "scripts" / "lib"))
+import board_matrix as bm
 
 LOG = """-- uevent: b: RAM 64 KB, flash 256 KB -> heap 24 KB (half of RAM - 16 KB), level BASIC
 Memory region         Used Size  Region Size  %age Used
