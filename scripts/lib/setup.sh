@@ -3,7 +3,8 @@
 #
 #   ue_setup              system packages, .venv, west workspace, environment
 #   ue_build BOARD DIR    build the port (or an app with -s SRC) into DIR, quietly
-#   ue_check_board BOARD  exit with the list of boards unless BOARD is supported
+#   ue_check_board BOARD  exit with the list of boards unless BOARD is one of ours
+#                         or a board Zephyr knows (sizes from its devicetree)
 #
 # Everything it creates: .venv/ and build/ in the repository, and a west
 # workspace (the repository's parent folder, or a private one when that folder
@@ -30,12 +31,19 @@ ue_die() {
 }
 
 ue_check_board() {
-    local b
+    local b name="${1%%@*}"
     for b in "${UE_BOARDS[@]}"; do
         [[ "$1" == "$b" ]] && return 0
     done
-    ue_die "unknown board '$1'." "Supported boards: ${UE_BOARDS[*]}" \
-        "(qemu_cortex_m3 and mps2_an385 run in QEMU; the others build only here.)"
+    # Before the set-up Zephyr is not known yet: ue_build asks again.
+    [[ -n "${ZEPHYR_BASE:-}" ]] || return 0
+    if compgen -G "$ZEPHYR_BASE/boards/*/*/${name}_defconfig" >/dev/null; then
+        ue_say "$1 has no file in boards/: sizes from its devicetree (docs/boards.md)"
+        return 0
+    fi
+    ue_die "unknown board '$1': Zephyr has no such board." \
+        "This project's boards: ${UE_BOARDS[*]}" \
+        "(qemu_cortex_m3 and mps2_an385 run in QEMU; any other Zephyr board builds: docs/boards.md.)"
 }
 
 # --- system packages ---------------------------------------------------------
