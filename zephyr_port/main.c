@@ -19,10 +19,31 @@
 #include "shared/runtime/gchelper.h"
 #include "shared/runtime/pyexec.h"
 #include "console_uart.h"
+#include "port_filesystem.h"
 #include "port_main.h"
 #include "port_soft_reset.h"
 
 static char heap[MICROPY_HEAP_SIZE];
+
+// At boot and after each soft reset, before the REPL (docs/filesystem.md):
+// /flash/boot.py, then main.py: an app's frozen main.py (the samples) when
+// it has one, else /flash/main.py. Ctrl-C stops either (KeyboardInterrupt)
+// and the REPL starts: the way out of a main.py that never returns.
+static void port_run_boot_scripts(void) {
+    bool have_fs = port_filesystem_mount();
+    if (have_fs) {
+        pyexec_file_if_exists("boot.py");
+    }
+    #if MICROPY_MODULE_FROZEN
+    if (mp_find_frozen_module("main.py", NULL, NULL) == MP_IMPORT_STAT_FILE) {
+        pyexec_frozen_module("main.py", true);
+        return;
+    }
+    #endif
+    if (have_fs && pyexec_mode_kind == PYEXEC_MODE_FRIENDLY_REPL) {
+        pyexec_file_if_exists("main.py");
+    }
+}
 
 int micropython_main(void) {
     port_boot_init();
@@ -42,14 +63,7 @@ soft_reset:
     readline_init0();
     port_soft_reset_init();
 
-    #if MICROPY_MODULE_FROZEN
-    // Apps (the samples) freeze a main.py: it runs at boot and after each
-    // soft reset, before the REPL. Ctrl-C stops it (KeyboardInterrupt) and
-    // the REPL starts: the way out of a main.py that never returns.
-    if (mp_find_frozen_module("main.py", NULL, NULL) == MP_IMPORT_STAT_FILE) {
-        pyexec_frozen_module("main.py", true);
-    }
-    #endif
+    port_run_boot_scripts();
 
     for (;;) {
         // The REPL reads input into the heap outside any handler of its
@@ -110,6 +124,8 @@ void MP_WEAK __assert_func(const char *file, int line, const char *func, const c
 }
 #endif
 
+#if !MICROPY_VFS
+// No filesystem in this build: nothing to import or open from files.
 mp_lexer_t *mp_lexer_new_from_file(qstr filename) {
     mp_raise_OSError(MP_ENOENT);
 }
@@ -122,3 +138,4 @@ mp_obj_t mp_builtin_open(size_t n_args, const mp_obj_t *args, mp_map_t *kwargs) 
     mp_raise_OSError(MP_EPERM);
 }
 MP_DEFINE_CONST_FUN_OBJ_KW(mp_builtin_open_obj, 1, mp_builtin_open);
+#endif

@@ -82,6 +82,20 @@
 #define MICROPY_PY_MACHINE_SOFTI2C  (1)
 #define MICROPY_PY_MACHINE_SOFTSPI  (1)
 
+// Filesystem: littlefs on the storage partition at /flash, the os and vfs
+// modules, open(), imports from files (CONFIG_MICROPY_VFS_LFS2;
+// docs/filesystem.md).
+#ifdef CONFIG_MICROPY_VFS_LFS2
+#define MICROPY_VFS                 (1)
+#define MICROPY_VFS_LFS2            (1)
+#define MICROPY_READER_VFS          (1)
+#define MICROPY_PY_OS               (1)
+#define MICROPY_PY_OS_STATVFS       (1)
+#define MICROPY_PY_OS_SYNC          (1)
+#define MICROPY_PY_OS_UNAME         (1)
+#define MICROPY_PY_IO               (1)
+#endif
+
 // Threads: enabled by Kconfig where RAM allows (CONFIG_MICROPY_THREAD).
 #ifdef CONFIG_MICROPY_THREAD
 #define MICROPY_PY_THREAD           (1)

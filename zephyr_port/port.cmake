@@ -61,6 +61,9 @@ set(MICROPY_SOURCE_PORT
     machine_bus.c
     machine_i2c.c
     machine_spi.c
+    flash_area.c
+    modzephyr.c
+    port_filesystem.c
     uevent/uevent_core.c
     uevent/uevent_flag.c
     uevent/uevent_poller.c
@@ -92,6 +95,10 @@ set(MICROPY_SOURCE_SHARED
 list(TRANSFORM MICROPY_SOURCE_SHARED PREPEND ${MICROPY_DIR}/shared/)
 # SoftSPI's bit-banging, from MicroPython's drivers as it is.
 list(APPEND MICROPY_SOURCE_SHARED ${MICROPY_DIR}/drivers/bus/softspi.c)
+# littlefs, from MicroPython's lib/ as it is (the filesystem of /flash).
+if(CONFIG_MICROPY_VFS_LFS2)
+    list(APPEND MICROPY_SOURCE_SHARED ${MICROPY_DIR}/lib/littlefs/lfs2.c ${MICROPY_DIR}/lib/littlefs/lfs2_util.c)
+endif()
 
 set(MICROPY_QSTRDEFS_PORT ${UEVENT_PORT_DIR}/qstrdefsport.h)
 
@@ -118,6 +125,14 @@ zephyr_library_include_directories(
 )
 zephyr_library_compile_options(-std=gnu99 -fomit-frame-pointer)
 zephyr_library_compile_definitions(NDEBUG MP_CONFIGFILE=<mpconfigport.h>)
+if(CONFIG_MICROPY_VFS_LFS2)
+    # littlefs without its own malloc and logging (MicroPython's heap and
+    # exceptions instead), as MicroPython's ports build it.
+    zephyr_library_compile_definitions(LFS2_NO_MALLOC LFS2_NO_DEBUG LFS2_NO_WARN LFS2_NO_ERROR LFS2_NO_ASSERT
+        LFS2_DEFINES=extmod/littlefs-include/lfs2_defines.h
+        # extmod's vfs module includes FAT's header even without FAT.
+        FFCONF_H=\"${MICROPY_OOFATFS_DIR}/ffconf.h\")
+endif()
 zephyr_library_sources(${MICROPY_SOURCE_QSTR})
 zephyr_library_link_libraries(kernel)
 if(CONFIG_UEVENT_TEST_HOOKS)

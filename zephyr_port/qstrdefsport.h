@@ -1,1 +1,5 @@
 // qstrs specific to this port (most are found by the qstr scan)
+
+// The filesystem (port_filesystem.c): mount point and sys.path entries.
+Q(/flash)
+Q(/flash/lib)

@@ -1,0 +1,174 @@
+/*
+ * zephyr.FlashArea: a Zephyr flash partition (flash_map) as a MicroPython
+ * block device, so vfs.VfsLfs2 can live on it (docs/filesystem.md).
+ *
+ * Blocks are the flash's erase pages. The block protocol is the extended
+ * one littlefs uses: writeblocks(n, buf, offset) programs without erasing,
+ * ioctl(6, n) erases block n; writeblocks(n, buf) erases then programs.
+ * Flash errors come back as negative errno values, not exceptions: the
+ * filesystem code that calls these must not be unwound half-way.
+ */
+#include <errno.h>
+
+#include <zephyr/drivers/flash.h>
+#include <zephyr/storage/flash_map.h>
+
+#include "py/runtime.h"
+#include "extmod/vfs.h"
+
+#if MICROPY_VFS
+
+typedef struct _flash_area_obj_t {
+    mp_obj_base_t base;
+    const struct flash_area *area;
+    uint8_t id;
+    uint32_t block_size;
+    uint32_t block_count;
+} flash_area_obj_t;
+
+// The page size at the start of the area: littlefs needs uniform blocks,
+// so an area with pages of another size is refused.
+static int flash_area_page_size(const struct flash_area *area, uint32_t *size) {
+    const struct device *dev = flash_area_get_device(area);
+    if (dev == NULL || !device_is_ready(dev)) {
+        return -ENODEV;
+    }
+    struct flash_pages_info first, last;
+    int ret = flash_get_page_info_by_offs(dev, area->fa_off, &first);
+    if (ret == 0) {
+        ret = flash_get_page_info_by_offs(dev, area->fa_off + area->fa_size - 1, &last);
+    }
+    if (ret != 0) {
+        return ret;
+    }
+    if (first.size != last.size || area->fa_size % first.size != 0) {
+        return -EINVAL;
+    }
+    *size = first.size;
+    return 0;
+}
+
+static mp_obj_t flash_area_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, 1, false);
+    mp_int_t id = mp_obj_get_int(args[0]);
+    if (id < 0 || id > 255) {
+        mp_raise_ValueError(MP_ERROR_TEXT("no such flash area"));
+    }
+    const struct flash_area *area;
+    int ret = flash_area_open((uint8_t)id, &area);
+    if (ret == -ENOENT) {
+        mp_raise_ValueError(MP_ERROR_TEXT("no such flash area"));
+    } else if (ret != 0) {
+        mp_raise_OSError(-ret);
+    }
+    uint32_t block_size;
+    ret = flash_area_page_size(area, &block_size);
+    if (ret != 0) {
+        flash_area_close(area);
+        mp_raise_OSError(-ret);
+    }
+    flash_area_obj_t *self = mp_obj_malloc(flash_area_obj_t, type);
+    self->area = area;
+    self->id = (uint8_t)id;
+    self->block_size = block_size;
+    self->block_count = area->fa_size / block_size;
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static void flash_area_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+    flash_area_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_printf(print, "FlashArea(%u) # %u blocks of %u bytes", self->id,
+        (unsigned)self->block_count, (unsigned)self->block_size);
+}
+
+// Offset of (block, offset, len) in the area, or -EINVAL past its end.
+static int flash_area_span(flash_area_obj_t *self, mp_int_t block, mp_int_t offset, size_t len, off_t *at) {
+    if (block < 0 || offset < 0 || (uint32_t)block >= self->block_count) {
+        return -EINVAL;
+    }
+    uint64_t start = (uint64_t)block * self->block_size + (uint64_t)offset;
+    if (start + len > self->area->fa_size) {
+        return -EINVAL;
+    }
+    *at = (off_t)start;
+    return 0;
+}
+
+static mp_obj_t flash_area_readblocks(size_t n_args, const mp_obj_t *args) {
+    flash_area_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(args[2], &buf, MP_BUFFER_WRITE);
+    mp_int_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
+    off_t at;
+    int ret = flash_area_span(self, mp_obj_get_int(args[1]), offset, buf.len, &at);
+    if (ret == 0) {
+        ret = flash_area_read(self->area, at, buf.buf, buf.len);
+    }
+    return MP_OBJ_NEW_SMALL_INT(ret);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(flash_area_readblocks_obj, 3, 4, flash_area_readblocks);
+
+static mp_obj_t flash_area_writeblocks(size_t n_args, const mp_obj_t *args) {
+    flash_area_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    mp_buffer_info_t buf;
+    mp_get_buffer_raise(args[2], &buf, MP_BUFFER_READ);
+    mp_int_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
+    off_t at;
+    int ret = flash_area_span(self, mp_obj_get_int(args[1]), offset, buf.len, &at);
+    if (ret == 0 && n_args == 3) {
+        // Whole blocks, old protocol: erase them first.
+        size_t erase = (buf.len + self->block_size - 1) / self->block_size * self->block_size;
+        ret = at + erase <= self->area->fa_size ? flash_area_erase(self->area, at, erase) : -EINVAL;
+    }
+    if (ret == 0) {
+        ret = flash_area_write(self->area, at, buf.buf, buf.len);
+    }
+    return MP_OBJ_NEW_SMALL_INT(ret);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(flash_area_writeblocks_obj, 3, 4, flash_area_writeblocks);
+
+static mp_obj_t flash_area_ioctl(mp_obj_t self_in, mp_obj_t op_in, mp_obj_t arg_in) {
+    flash_area_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    switch (mp_obj_get_int(op_in)) {
+        case MP_BLOCKDEV_IOCTL_INIT:
+        case MP_BLOCKDEV_IOCTL_DEINIT:
+        case MP_BLOCKDEV_IOCTL_SYNC:
+            return MP_OBJ_NEW_SMALL_INT(0);
+        case MP_BLOCKDEV_IOCTL_BLOCK_COUNT:
+            return MP_OBJ_NEW_SMALL_INT(self->block_count);
+        case MP_BLOCKDEV_IOCTL_BLOCK_SIZE:
+            return MP_OBJ_NEW_SMALL_INT(self->block_size);
+        case MP_BLOCKDEV_IOCTL_BLOCK_ERASE: {
+            off_t at;
+            int ret = flash_area_span(self, mp_obj_get_int(arg_in), 0, self->block_size, &at);
+            if (ret == 0) {
+                ret = flash_area_erase(self->area, at, self->block_size);
+            }
+            return MP_OBJ_NEW_SMALL_INT(ret);
+        }
+        default:
+            return mp_const_none;
+    }
+}
+static MP_DEFINE_CONST_FUN_OBJ_3(flash_area_ioctl_obj, flash_area_ioctl);
+
+static const mp_rom_map_elem_t flash_area_locals_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_readblocks), MP_ROM_PTR(&flash_area_readblocks_obj) },
+    { MP_ROM_QSTR(MP_QSTR_writeblocks), MP_ROM_PTR(&flash_area_writeblocks_obj) },
+    { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&flash_area_ioctl_obj) },
+    #if FIXED_PARTITION_EXISTS(storage_partition)
+    { MP_ROM_QSTR(MP_QSTR_STORAGE), MP_ROM_INT(FIXED_PARTITION_ID(storage_partition)) },
+    #endif
+};
+static MP_DEFINE_CONST_DICT(flash_area_locals, flash_area_locals_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    zephyr_flash_area_type,
+    MP_QSTR_FlashArea,
+    MP_TYPE_FLAG_NONE,
+    make_new, flash_area_make_new,
+    print, flash_area_print,
+    locals_dict, &flash_area_locals
+    );
+
+#endif // MICROPY_VFS

@@ -1,0 +1,13 @@
+// The filesystem at /flash (docs/filesystem.md).
+#ifndef UEVENT_PORT_FILESYSTEM_H
+#define UEVENT_PORT_FILESYSTEM_H
+
+#include <stdbool.h>
+
+// Mounts littlefs on the storage partition at /flash (formatting it when it
+// holds none), makes /flash the current folder and puts /flash and
+// /flash/lib on sys.path. Prints why when it cannot; false then, or when
+// the build has no filesystem.
+bool port_filesystem_mount(void);
+
+#endif
