@@ -94,13 +94,18 @@ static int flash_area_span(flash_area_obj_t *self, mp_int_t block, mp_int_t offs
     return 0;
 }
 
+// The buffer and area offset of readblocks/writeblocks(block, buf[, offset]).
+static int flash_area_rw_args(size_t n_args, const mp_obj_t *args, mp_uint_t access, mp_buffer_info_t *buf, off_t *at) {
+    mp_get_buffer_raise(args[2], buf, access);
+    mp_int_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
+    return flash_area_span(MP_OBJ_TO_PTR(args[0]), mp_obj_get_int(args[1]), offset, buf->len, at);
+}
+
 static mp_obj_t flash_area_readblocks(size_t n_args, const mp_obj_t *args) {
     flash_area_obj_t *self = MP_OBJ_TO_PTR(args[0]);
     mp_buffer_info_t buf;
-    mp_get_buffer_raise(args[2], &buf, MP_BUFFER_WRITE);
-    mp_int_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
     off_t at;
-    int ret = flash_area_span(self, mp_obj_get_int(args[1]), offset, buf.len, &at);
+    int ret = flash_area_rw_args(n_args, args, MP_BUFFER_WRITE, &buf, &at);
     if (ret == 0) {
         ret = flash_area_read(self->area, at, buf.buf, buf.len);
     }
@@ -111,10 +116,8 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(flash_area_readblocks_obj, 3, 4, flas
 static mp_obj_t flash_area_writeblocks(size_t n_args, const mp_obj_t *args) {
     flash_area_obj_t *self = MP_OBJ_TO_PTR(args[0]);
     mp_buffer_info_t buf;
-    mp_get_buffer_raise(args[2], &buf, MP_BUFFER_READ);
-    mp_int_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
     off_t at;
-    int ret = flash_area_span(self, mp_obj_get_int(args[1]), offset, buf.len, &at);
+    int ret = flash_area_rw_args(n_args, args, MP_BUFFER_READ, &buf, &at);
     if (ret == 0 && n_args == 3) {
         // Whole blocks, old protocol: erase them first.
         size_t erase = (buf.len + self->block_size - 1) / self->block_size * self->block_size;

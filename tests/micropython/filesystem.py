@@ -115,3 +115,16 @@ print("uname", os.uname().sysname)
 os.chdir("/flash")
 rmtree(T)
 print("cleaned", "_fs_test" not in os.listdir("/flash"))
+
+# The raw partition, as docs/filesystem.md's way to start again: unmount,
+# a whole-block write (erase, then program) read back, format, mount.
+os.umount("/flash")
+pattern = bytes([0x5A]) * bsize
+print("raw write", bdev.writeblocks(1, pattern))
+raw = bytearray(bsize)
+print("raw read", bdev.readblocks(1, raw), raw == pattern)
+print("past the end", bdev.readblocks(blocks, raw), bdev.ioctl(6, blocks))
+vfs.VfsLfs2.mkfs(bdev)
+os.mount(vfs.VfsLfs2(bdev), "/flash")
+os.chdir("/flash")
+print("fresh", os.listdir(), os.statvfs("/flash")[3] > blocks - 4)

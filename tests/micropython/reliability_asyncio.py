@@ -29,7 +29,7 @@ if gc.mem_free() < 64 * 1024:
 import asyncio
 import uevent
 import _uevent_test
-from uevent_testkit import scrub_stack, storm_sources
+from uevent_testkit import settles, storm_sources
 
 STORM_MS = globals().get("SOAK_MS", 1000)
 VERBOSE = False
@@ -117,14 +117,16 @@ async def main():
     free0 = gc.mem_free()
     for kind, n, burst in LOADS:
         await storm(kind, n, burst, STORM_MS)
-    # Every task and source of the loads is gone: the heap is back (once
-    # stale words on the C stack, which the GC takes for pointers, are gone).
-    scrub_stack()
-    gc.collect()
+    # Every task and source of the loads is gone: the heap is back once
+    # stale words on the C stack, which the GC takes for pointers, are gone
+    # (settles: up to three scrubs and collections; a leak stays). One scrub
+    # was not always enough on mps2_an385: 1,152 bytes kept once in two
+    # twister runs, none in the next.
+    back = settles(lambda: gc.mem_free() >= free0 - 1024, True)
     free1 = gc.mem_free()
-    if VERBOSE or free1 < free0 - 1024:
+    if VERBOSE or not back:
         print("FIG asyncio heap_delta=%d" % (free0 - free1))
-    print("heap back", free1 >= free0 - 1024)
+    print("heap back", back)
 
 
 asyncio.run(main())
