@@ -1,13 +1,16 @@
 """The firmware boots to the MicroPython banner on the console UART."""
 
+import contextlib
 import os
 import re
 import select
 import subprocess
 import time
 import tty
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from twister_harness import DeviceAdapter
 
 from conftest import build_board, wait_for_banner
@@ -51,6 +54,60 @@ def test_input_during_boot(device_object: DeviceAdapter) -> None:
 
 def boot_typing(elf: Path, machine: str, run: int) -> None:
     """One boot of `elf` with Ctrl-C typed at once; then the REPL works."""
+    with qemu_on_pty(elf, machine) as fd:
+        os.write(fd, b"\r\x03\x03")
+        # The banner may be gone: QEMU's pty drops what the firmware
+        # writes before the host opens it. A prompt is the boot's end.
+        out = read_until(fd, b">>> ", 20)
+        assert b">>> " in out, f"boot {run + 1}: {out!r}"
+        os.write(fd, b"print(6 * 7)\r\n")
+        out = read_until(fd, b"\n42\r\n", 10)
+        assert b"\n42\r\n" in out, f"boot {run + 1}: {out!r}"
+
+
+# Boards whose test firmware has a filesystem at /flash (docs/filesystem.md).
+FILESYSTEM_BOARDS = {"mps2_an385"}
+
+
+def test_boot_and_main_scripts(device_object: DeviceAdapter) -> None:
+    """/flash/boot.py and /flash/main.py run at a soft reset; Ctrl-C stops a
+    main.py that loops; a soft reset in the raw REPL runs boot.py only
+    (docs/filesystem.md)."""
+    board = build_board(device_object)
+    if board not in FILESYSTEM_BOARDS:
+        pytest.skip(f"no filesystem on {board}")
+    elf = device_object.device_config.build_dir / "zephyr" / "zephyr.elf"
+    with qemu_on_pty(elf, QEMU_MACHINES[board]) as fd:
+        # Each step waits for text that only the firmware's output has, not
+        # the echo of what was typed (hence 'boot' + ' ran' in the files).
+        os.write(fd, b"\rprint('ready' + '!')\r")
+        assert b"ready!" in read_until(fd, b"ready!", 20)
+        for name, text in (
+            ("boot.py", "print('boot' + ' ran')"),
+            ("main.py", "import time\\nprint('main' + ' ran')\\nwhile True: time.sleep_ms(50)"),
+        ):
+            line = f"f = open('{name}', 'w'); n = f.write(\"{text}\\n\"); f.close()"
+            os.write(fd, (line + "; print(n + 1000)\r").encode())
+            out = read_until(fd, b"\r\n10", 5)
+            assert b"\r\n10" in out, out
+        os.write(fd, b"\x04")
+        out = read_until(fd, b"main ran", 10)
+        assert b"boot ran" in out and b"main ran" in out, out
+        os.write(fd, b"\x03")
+        out = read_until(fd, b"KeyboardInterrupt", 10)
+        assert b"KeyboardInterrupt" in out, out
+        os.write(fd, b"import os; os.remove('main.py'); print('re' + 'moved')\r")
+        assert b"removed" in read_until(fd, b"removed", 5)
+        os.write(fd, b"\x01")
+        assert b"raw REPL" in read_until(fd, b"to exit\r\n>", 5)
+        os.write(fd, b"\x04")
+        out = read_until(fd, b"to exit\r\n>", 10)
+        assert b"boot ran" in out and b"main ran" not in out, out
+
+
+@contextlib.contextmanager
+def qemu_on_pty(elf: Path, machine: str) -> Iterator[int]:
+    """QEMU running `elf` with its console on a pty, opened raw."""
     io = ["-display", "none", "-monitor", "none", "-serial", "pty"]
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-cpu", "cortex-m3", "-machine", machine, *io, "-kernel", str(elf)],
@@ -65,14 +122,7 @@ def boot_typing(elf: Path, machine: str, run: int) -> None:
         fd = os.open(m.group(0), os.O_RDWR | os.O_NOCTTY)
         try:
             tty.setraw(fd)
-            os.write(fd, b"\r\x03\x03")
-            # The banner may be gone: QEMU's pty drops what the firmware
-            # writes before the host opens it. A prompt is the boot's end.
-            out = read_until(fd, b">>> ", 20)
-            assert b">>> " in out, f"boot {run + 1}: {out!r}"
-            os.write(fd, b"print(6 * 7)\r\n")
-            out = read_until(fd, b"\n42\r\n", 10)
-            assert b"\n42\r\n" in out, f"boot {run + 1}: {out!r}"
+            yield fd
         finally:
             os.close(fd)
     finally:
