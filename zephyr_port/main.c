@@ -29,20 +29,25 @@ static char heap[MICROPY_HEAP_SIZE];
 // /flash/boot.py, then main.py: an app's frozen main.py (the samples) when
 // it has one, else /flash/main.py. Ctrl-C stops either (KeyboardInterrupt)
 // and the REPL starts: the way out of a main.py that never returns.
+// A build without a filesystem links none of the file steps.
 static void port_run_boot_scripts(void) {
+    #if MICROPY_VFS
     bool have_fs = port_filesystem_mount();
     if (have_fs) {
         pyexec_file_if_exists("boot.py");
     }
+    #endif
     #if MICROPY_MODULE_FROZEN
     if (mp_find_frozen_module("main.py", NULL, NULL) == MP_IMPORT_STAT_FILE) {
         pyexec_frozen_module("main.py", true);
         return;
     }
     #endif
+    #if MICROPY_VFS
     if (have_fs && pyexec_mode_kind == PYEXEC_MODE_FRIENDLY_REPL) {
         pyexec_file_if_exists("main.py");
     }
+    #endif
 }
 
 int micropython_main(void) {
