@@ -93,6 +93,9 @@
 #define MICROPY_PY_OS_STATVFS       (1)
 #define MICROPY_PY_OS_SYNC          (1)
 #define MICROPY_PY_OS_UNAME         (1)
+#ifdef CONFIG_MICROPY_OS_URANDOM
+#define MICROPY_PY_OS_URANDOM       (1)
+#endif
 #define MICROPY_PY_IO               (1)
 #endif
 

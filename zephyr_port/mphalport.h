@@ -30,6 +30,9 @@ static inline void mp_hal_delay_us(mp_uint_t us) {
 
 void mp_hal_delay_ms(mp_uint_t ms);
 
+// os.urandom (port_random.c, CONFIG_MICROPY_OS_URANDOM).
+void mp_hal_get_random(size_t n, void *buf);
+
 #define mp_hal_delay_us_fast(us) mp_hal_delay_us(us)
 
 // Pins for MicroPython's bit-banged buses (SoftI2C, SoftSPI): raw levels,

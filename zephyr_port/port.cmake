@@ -61,9 +61,6 @@ set(MICROPY_SOURCE_PORT
     machine_bus.c
     machine_i2c.c
     machine_spi.c
-    flash_area.c
-    modzephyr.c
-    port_filesystem.c
     uevent/uevent_core.c
     uevent/uevent_flag.c
     uevent/uevent_poller.c
@@ -73,6 +70,12 @@ set(MICROPY_SOURCE_PORT
 )
 if(CONFIG_MICROPY_THREAD)
     list(APPEND MICROPY_SOURCE_PORT mpthreadport.c)
+endif()
+if(CONFIG_MICROPY_VFS_LFS2)
+    list(APPEND MICROPY_SOURCE_PORT port_filesystem.c flash_area.c modzephyr.c)
+endif()
+if(CONFIG_MICROPY_OS_URANDOM)
+    list(APPEND MICROPY_SOURCE_PORT port_random.c)
 endif()
 if(CONFIG_UEVENT_TEST_HOOKS)
     list(APPEND MICROPY_SOURCE_PORT uevent/moduevent_test.c uevent/test_alloc_faults.c)

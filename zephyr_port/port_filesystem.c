@@ -1,5 +1,6 @@
 // The filesystem at /flash: littlefs (VfsLfs2) on the devicetree's
-// storage_partition, mounted at boot and after each soft reset.
+// storage_partition, mounted at boot and after each soft reset
+// (CONFIG_MICROPY_VFS_LFS2).
 #include <zephyr/storage/flash_map.h>
 
 #include "py/mperrno.h"
@@ -7,8 +8,6 @@
 #include "extmod/vfs.h"
 #include "extmod/vfs_lfs.h"
 #include "port_filesystem.h"
-
-#if MICROPY_VFS_LFS2 && FIXED_PARTITION_EXISTS(storage_partition)
 
 // littlefs's "corrupted": no valid superblock, as on a blank partition.
 #define LFS2_NO_FILESYSTEM (84)
@@ -53,11 +52,3 @@ bool port_filesystem_mount(void) {
     mp_obj_print_exception(&mp_plat_print, MP_OBJ_FROM_PTR(nlr.ret_val));
     return false;
 }
-
-#else
-
-bool port_filesystem_mount(void) {
-    return false;
-}
-
-#endif

@@ -6,8 +6,8 @@
 
 // Mounts littlefs on the storage partition at /flash (formatting it when it
 // holds none), makes /flash the current folder and puts /flash and
-// /flash/lib on sys.path. Prints why when it cannot; false then, or when
-// the build has no filesystem.
+// /flash/lib on sys.path. Prints why when it cannot, and returns false.
+// Only in builds with CONFIG_MICROPY_VFS_LFS2.
 bool port_filesystem_mount(void);
 
 #endif
