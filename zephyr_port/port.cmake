@@ -31,8 +31,18 @@ if(CONFIG_MICROPY_FROZEN_MANIFEST)
 else()
     set(MICROPY_FROZEN_MANIFEST ${UEVENT_PORT_DIR}/manifest.py)
 endif()
-# micropython-lib is not used; mkrules only needs the folder to exist.
-set(MICROPY_LIB_DIR ${UEVENT_PORT_DIR})
+# micropython-lib (west.yml, beside MicroPython), for manifests that
+# require() its packages: the conformance image freezes unittest. A
+# workspace without it still builds the port (mkrules only needs a folder
+# with a README.md); require() then fails, naming the package.
+if(NOT MICROPY_LIB_DIR)
+    get_filename_component(micropython_lib ${MICROPY_DIR}/../micropython-lib ABSOLUTE)
+    if(EXISTS ${micropython_lib}/README.md)
+        set(MICROPY_LIB_DIR ${micropython_lib})
+    else()
+        set(MICROPY_LIB_DIR ${UEVENT_PORT_DIR})
+    endif()
+endif()
 set(MICROPY_MANIFEST_UEVENT_DIR ${UEVENT_ROOT})
 
 uevent_codegen(
@@ -73,6 +83,11 @@ if(CONFIG_MICROPY_THREAD)
 endif()
 if(CONFIG_MICROPY_VFS_LFS2)
     list(APPEND MICROPY_SOURCE_PORT port_filesystem.c flash_area.c modzephyr.c)
+    # A firmware that runs from flash must end before the partition that
+    # /flash formats (docs/filesystem.md).
+    if(CONFIG_XIP)
+        uevent_storage_check()
+    endif()
 endif()
 if(CONFIG_MICROPY_OS_URANDOM)
     list(APPEND MICROPY_SOURCE_PORT port_random.c)

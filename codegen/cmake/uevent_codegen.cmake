@@ -123,3 +123,26 @@ function(uevent_board_profile)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
     ${src_dir}/uevent_codegen/board_profile.py)
 endfunction()
+
+# After each link: fail when the image overlaps the devicetree's
+# storage_partition (uevent_codegen/storage_check.py), which the filesystem
+# formats on first boot. A stamp file records a passed check of this ELF.
+function(uevent_storage_check)
+  uevent_codegen_python()
+  set(elf ${BYPRODUCT_KERNEL_ELF_NAME})
+  set(stamp ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated/storage_check.stamp)
+  add_custom_command(
+    OUTPUT ${stamp}
+    COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${UEVENT_CODEGEN_SRC_DIR}
+      ${PYTHON_EXECUTABLE} -m uevent_codegen.storage_check
+      --edt-pickle ${EDT_PICKLE}
+      --zephyr-base ${ZEPHYR_BASE}
+      --elf ${elf}
+    COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
+    DEPENDS ${elf} ${UEVENT_CODEGEN_SRC_DIR}/uevent_codegen/storage_check.py
+    COMMENT "uevent: checking that the image ends before storage_partition"
+    VERBATIM
+  )
+  add_custom_target(uevent_storage_check ALL DEPENDS ${stamp})
+  add_dependencies(uevent_storage_check zephyr_final)
+endfunction()

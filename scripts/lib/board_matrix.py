@@ -40,6 +40,9 @@ class Result:
     profile: dict[str, Any] = field(default_factory=dict)
     sources: list[tuple[str, str]] = field(default_factory=list)
     used: dict[str, int] = field(default_factory=dict)
+    # KB of littlefs at /flash (the storage partition), 0 when the build has
+    # no filesystem (zephyr_port/Kconfig: MICROPY_VFS_LFS2).
+    flash_fs_kb: int = 0
 
 
 def expected_nodes(edt: Any) -> dict[str, str]:
@@ -104,6 +107,7 @@ def check_board(build: Path, board: str, zephyr_base: Path) -> Result:
     result.sources = listed_sources(sources_md.read_text()) if sources_md.is_file() else []
     listed = {path for _, path in result.sources}
     edt = load_edt(build / "zephyr" / "edt.pickle", zephyr_base)
+    result.flash_fs_kb = filesystem_kb(edt, build / "zephyr" / ".config")
     for path, kind in sorted(expected_nodes(edt).items()):
         if path not in listed:
             result.problems.append(f"board_sources.md does not list the {kind} {path}")
@@ -112,10 +116,19 @@ def check_board(build: Path, board: str, zephyr_base: Path) -> Result:
     return result
 
 
+def filesystem_kb(edt: Any, dotconfig: Path) -> int:
+    """KB of the storage partition when the build mounts it at /flash."""
+    config = dotconfig.read_text() if dotconfig.is_file() else ""
+    node = edt.label2node.get("storage_partition")
+    if "CONFIG_MICROPY_VFS_LFS2=y" not in config.splitlines() or node is None or not node.regs:
+        return 0
+    return int(node.regs[0].size // 1024)
+
+
 def table(results: list[Result]) -> str:
     head = (
         "| board | RAM / flash (KB) | heap | level | `_thread` | entries | buttons | UARTs "
-        "| flash used | RAM used |\n|---|---|---|---|---|---|---|---|---|---|\n"
+        "| /flash | flash used | RAM used |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     for r in results:
@@ -127,7 +140,8 @@ def table(results: list[Result]) -> str:
             f"| {r.board} | {p.get('ram_kb', '?')} / {p.get('flash_kb', '?')} "
             f"| {p.get('heap', 0) // 1024} KB | {p.get('level', '?')} "
             f"| {'on' if p.get('thread') else 'off'} | {p.get('entries', '?')} "
-            f"| {buttons} | {uarts} | {used.get('flash', 0):,} B | {used.get('ram', 0):,} B |"
+            f"| {buttons} | {uarts} | {f'{r.flash_fs_kb} KB' if r.flash_fs_kb else '-'} "
+            f"| {used.get('flash', 0):,} B | {used.get('ram', 0):,} B |"
         )
     return head + "\n".join(rows) + "\n"
 
