@@ -82,21 +82,26 @@
 #define MICROPY_PY_MACHINE_SOFTI2C  (1)
 #define MICROPY_PY_MACHINE_SOFTSPI  (1)
 
-// Filesystem: littlefs on the storage partition at /flash, the os and vfs
-// modules, open(), imports from files (CONFIG_MICROPY_VFS_LFS2;
-// docs/filesystem.md).
-#ifdef CONFIG_MICROPY_VFS_LFS2
-#define MICROPY_VFS                 (1)
-#define MICROPY_VFS_LFS2            (1)
-#define MICROPY_READER_VFS          (1)
+// os on every build: uname, urandom where Zephyr has an entropy driver
+// (CONFIG_MICROPY_OS_URANDOM), and the file calls with the filesystem.
 #define MICROPY_PY_OS               (1)
-#define MICROPY_PY_OS_STATVFS       (1)
-#define MICROPY_PY_OS_SYNC          (1)
 #define MICROPY_PY_OS_UNAME         (1)
 #ifdef CONFIG_MICROPY_OS_URANDOM
 #define MICROPY_PY_OS_URANDOM       (1)
 #endif
-#define MICROPY_PY_IO               (1)
+
+// round(x, n) with n <= 0 on integers, at every feature level: asyncio's
+// and MicroPython's own tests use it (round(ticks, -2)).
+#define MICROPY_PY_BUILTINS_ROUND_INT (1)
+
+// Filesystem: littlefs on the storage partition at /flash, the vfs module,
+// open(), imports from files (CONFIG_MICROPY_VFS_LFS2; docs/filesystem.md).
+#ifdef CONFIG_MICROPY_VFS_LFS2
+#define MICROPY_VFS                 (1)
+#define MICROPY_VFS_LFS2            (1)
+#define MICROPY_READER_VFS          (1)
+#define MICROPY_PY_OS_STATVFS       (1)
+#define MICROPY_PY_OS_SYNC          (1)
 #endif
 
 // Threads: enabled by Kconfig where RAM allows (CONFIG_MICROPY_THREAD).

@@ -160,6 +160,20 @@ endif()
 
 include(${MICROPY_DIR}/py/mkrules.cmake)
 
+if(MICROPY_FROZEN_CONTENT)
+    # Frozen code made against older qstrs is made again
+    # (frozen_content_stale.cmake): after the qstrs, before makemanifest.py.
+    add_custom_target(uevent_frozen_content_stale
+        COMMAND ${CMAKE_COMMAND}
+            -DQSTRDEFS=${MICROPY_GENHDR_DIR}/qstrdefs.preprocessed.h
+            -DFROZEN=${MICROPY_FROZEN_CONTENT}
+            -P ${UEVENT_PORT_DIR}/frozen_content_stale.cmake
+        DEPENDS ${MICROPY_QSTRDEFS_GENERATED}
+        VERBATIM
+    )
+    add_dependencies(BUILD_FROZEN_CONTENT uevent_frozen_content_stale)
+endif()
+
 add_dependencies(BUILD_VERSION_HEADER zephyr_generated_headers)
 add_dependencies(${MICROPY_TARGET} zephyr_generated_headers)
 

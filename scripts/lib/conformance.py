@@ -1,7 +1,7 @@
 """Run MicroPython's tests/run-tests.py against a firmware in QEMU.
 
 Usage: conformance.py --micropy-dir DIR --elf ELF --machine M --results DIR
-                      [--full] [--skip-file F] [--bound SECONDS] [--counts FILE]
+                      [--full] [--skip-file F]... [--bound SECONDS] [--counts FILE]
 
 Prints run-tests.py's report and a last line ``conformance: P passed, F
 failed, S skipped``; exits 1 on any failure or when the bound is hit.
@@ -35,7 +35,13 @@ def main() -> int:
     ap.add_argument("--machine", required=True, help="QEMU machine, e.g. lm3s6965evb")
     ap.add_argument("--results", type=Path, required=True)
     ap.add_argument("--full", action="store_true", help="all of run-tests.py's directories")
-    ap.add_argument("--skip-file", type=Path)
+    ap.add_argument(
+        "--skip-file",
+        type=Path,
+        action="append",
+        default=[],
+        help="repeatable; missing files are ignored",
+    )
     ap.add_argument("--bound", type=float, default=1200, help="seconds for the whole run")
     ap.add_argument("--counts", type=Path, help="write 'passed failed skipped' here")
     args = ap.parse_args()
@@ -67,7 +73,7 @@ def main() -> int:
         "-r",
         str(args.results.resolve()),
     ]
-    for pattern in skip_patterns(args.skip_file):
+    for pattern in (p for f in args.skip_file for p in skip_patterns(f)):
         cmd += ["-e", pattern]
     if not args.full:
         cmd += ["-d", *SUBSET_DIRS]

@@ -1,5 +1,5 @@
-# os.urandom on boards with a zephyr,entropy device and the os module
-# (CONFIG_MICROPY_OS_URANDOM; native_sim here, the nRF52 RNG on devkits).
+# os.urandom on boards whose zephyr,entropy device has a Zephyr driver
+# (CONFIG_MICROPY_OS_URANDOM: native_sim here, the nRF52 RNG on devkits).
 try:
     from os import urandom
 except ImportError:
