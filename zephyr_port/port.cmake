@@ -59,90 +59,49 @@ uevent_board_profile(
     JSON ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated/board_profile.json
 )
 
-set(MICROPY_SOURCE_PORT
-    main.c
-    help.c
-    console_uart.c
-    port_wait.c
-    port_irq.c
-    port_soft_reset.c
-    machine_pin.c
-    machine_timer.c
-    machine_bus.c
-    machine_i2c.c
-    machine_spi.c
-    uevent/uevent_core.c
-    uevent/uevent_flag.c
-    uevent/uevent_poller.c
-    uevent/uevent_sources.c
-    uevent/uevent_board.c
-    uevent/moduevent.c
-)
-if(CONFIG_MICROPY_THREAD)
-    list(APPEND MICROPY_SOURCE_PORT mpthreadport.c)
-endif()
-if(CONFIG_MICROPY_VFS_LFS2)
-    list(APPEND MICROPY_SOURCE_PORT port_filesystem.c flash_area.c modzephyr.c)
+# The build's own copy of the dependency's asyncio package file, frozen
+# unchanged as asyncio.stock (python/manifest.py).
+set(MICROPY_MANIFEST_UEVENT_STOCK_ASYNCIO ${CMAKE_CURRENT_BINARY_DIR}/stock_asyncio)
+configure_file(${MICROPY_DIR}/extmod/asyncio/__init__.py
+    ${MICROPY_MANIFEST_UEVENT_STOCK_ASYNCIO}/asyncio/stock.py COPYONLY)
+
+# Sources (port_sources.cmake): ours, then MicroPython's from the dependency.
+include(${UEVENT_PORT_DIR}/port_sources.cmake)
+uevent_selected_files(port_files_ ${UEVENT_PORT_DIR} uevent_port_sources)
+uevent_selected_files(micropython_files_ ${MICROPY_DIR} uevent_micropython_sources)
+if(CONFIG_MICROPY_VFS_LFS2 AND CONFIG_XIP)
     # A firmware that runs from flash must end before the partition that
     # /flash formats (docs/filesystem.md).
-    if(CONFIG_XIP)
-        uevent_storage_check()
-    endif()
-endif()
-if(CONFIG_MICROPY_OS_URANDOM)
-    list(APPEND MICROPY_SOURCE_PORT port_random.c)
-endif()
-if(CONFIG_UEVENT_TEST_HOOKS)
-    list(APPEND MICROPY_SOURCE_PORT uevent/moduevent_test.c uevent/test_alloc_faults.c)
-endif()
-if(CONFIG_UEVENT_BENCH_HOOKS)
-    list(APPEND MICROPY_SOURCE_PORT uevent/moduevent_bench.c)
-endif()
-list(TRANSFORM MICROPY_SOURCE_PORT PREPEND ${UEVENT_PORT_DIR}/)
-list(APPEND MICROPY_SOURCE_PORT ${UEVENT_GENERATED_SOURCES})
-
-set(MICROPY_SOURCE_SHARED
-    readline/readline.c
-    runtime/gchelper_generic.c
-    runtime/interrupt_char.c
-    runtime/pyexec.c
-    runtime/stdout_helpers.c
-    runtime/sys_stdio_mphal.c
-    timeutils/timeutils.c
-)
-list(TRANSFORM MICROPY_SOURCE_SHARED PREPEND ${MICROPY_DIR}/shared/)
-# SoftSPI's bit-banging, from MicroPython's drivers as it is.
-list(APPEND MICROPY_SOURCE_SHARED ${MICROPY_DIR}/drivers/bus/softspi.c)
-# littlefs, from MicroPython's lib/ as it is (the filesystem of /flash).
-if(CONFIG_MICROPY_VFS_LFS2)
-    list(APPEND MICROPY_SOURCE_SHARED ${MICROPY_DIR}/lib/littlefs/lfs2.c ${MICROPY_DIR}/lib/littlefs/lfs2_util.c)
+    uevent_storage_check()
 endif()
 
+# mkrules.cmake scans every source for qstrs and modules, preprocessing it
+# as Zephyr compiles it: with Zephyr's include paths, definitions, options.
+set(MICROPY_CPP_FLAGS_EXTRA)
+foreach(kind include_directories system_include_directories compile_definitions compile_options)
+    cmake_language(CALL zephyr_get_${kind}_for_lang C flags)
+    list(APPEND MICROPY_CPP_FLAGS_EXTRA ${flags})
+endforeach()
+set(MICROPY_SOURCE_QSTR
+    ${MICROPY_SOURCE_PY} ${MICROPY_SOURCE_EXTMOD} ${uevent_micropython_sources}
+    ${uevent_port_sources} ${UEVENT_GENERATED_SOURCES})
 set(MICROPY_QSTRDEFS_PORT ${UEVENT_PORT_DIR}/qstrdefsport.h)
 
-set(MICROPY_SOURCE_QSTR
-    ${MICROPY_SOURCE_PY}
-    ${MICROPY_SOURCE_EXTMOD}
-    ${MICROPY_SOURCE_SHARED}
-    ${MICROPY_SOURCE_PORT}
-)
-
-zephyr_get_include_directories_for_lang(C includes)
-zephyr_get_system_include_directories_for_lang(C system_includes)
-zephyr_get_compile_definitions_for_lang(C definitions)
-zephyr_get_compile_options_for_lang(C options)
-set(MICROPY_CPP_FLAGS_EXTRA ${includes} ${system_includes} ${definitions} ${options})
-
+# One Zephyr library holds MicroPython and the port; the app links it.
 zephyr_library_named(${MICROPY_TARGET})
-zephyr_library_include_directories(
-    ${MICROPY_INC_CORE}
-    ${UEVENT_PORT_DIR}
-    ${UEVENT_PORT_DIR}/uevent
-    ${CMAKE_CURRENT_BINARY_DIR}
-    ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
-)
+zephyr_library_sources(${MICROPY_SOURCE_QSTR})
+zephyr_library_link_libraries(kernel)
+# MicroPython's C is GNU C99 (Zephyr's default is plain C99); no frame
+# pointer, as every MicroPython port builds it.
 zephyr_library_compile_options(-std=gnu99 -fomit-frame-pointer)
 zephyr_library_compile_definitions(NDEBUG MP_CONFIGFILE=<mpconfigport.h>)
+zephyr_library_include_directories(
+    ${MICROPY_INC_CORE}
+    ${CMAKE_CURRENT_BINARY_DIR}
+    ${UEVENT_PORT_DIR}
+    ${UEVENT_PORT_DIR}/uevent
+    ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
+)
 if(CONFIG_MICROPY_VFS_LFS2)
     # littlefs without its own malloc and logging (MicroPython's heap and
     # exceptions instead), as MicroPython's ports build it.
@@ -151,13 +110,12 @@ if(CONFIG_MICROPY_VFS_LFS2)
         # extmod's vfs module includes FAT's header even without FAT.
         FFCONF_H=\"${MICROPY_OOFATFS_DIR}/ffconf.h\")
 endif()
-zephyr_library_sources(${MICROPY_SOURCE_QSTR})
-zephyr_library_link_libraries(kernel)
 if(CONFIG_UEVENT_TEST_HOOKS)
     # Allocation fault injection (uevent/test_alloc_faults.c).
     zephyr_link_libraries(-Wl,--wrap=gc_alloc -Wl,--wrap=gc_realloc)
 endif()
 
+# MicroPython's generated headers (qstrs, modules, version, frozen code).
 include(${MICROPY_DIR}/py/mkrules.cmake)
 
 if(MICROPY_FROZEN_CONTENT)
@@ -174,9 +132,17 @@ if(MICROPY_FROZEN_CONTENT)
     add_dependencies(BUILD_FROZEN_CONTENT uevent_frozen_content_stale)
 endif()
 
-add_dependencies(BUILD_VERSION_HEADER zephyr_generated_headers)
-add_dependencies(${MICROPY_TARGET} zephyr_generated_headers)
+# Both scan and compile against Zephyr's generated headers (devicetree,
+# Kconfig, syscalls): they must exist first.
+foreach(target BUILD_VERSION_HEADER ${MICROPY_TARGET})
+    add_dependencies(${target} zephyr_generated_headers)
+endforeach()
 
 target_sources(app PRIVATE ${UEVENT_PORT_DIR}/app_main.c)
+if(CONFIG_UEVENT_BOOT_VECTORS)
+    # Reset vectors at the start of flash for an image linked further in.
+    target_sources(app PRIVATE ${UEVENT_PORT_DIR}/boot_vectors.S)
+    zephyr_linker_sources(SECTIONS ${UEVENT_PORT_DIR}/boot_vectors.ld)
+endif()
 target_include_directories(app PRIVATE ${UEVENT_PORT_DIR})
 target_link_libraries(app PRIVATE ${MICROPY_TARGET})

@@ -126,11 +126,17 @@ endfunction()
 
 # After each link: fail when the image overlaps the devicetree's
 # storage_partition (uevent_codegen/storage_check.py), which the filesystem
-# formats on first boot. A stamp file records a passed check of this ELF.
+# formats on first boot, or the hex file writes over it. A stamp file
+# records a passed check of this ELF.
 function(uevent_storage_check)
   uevent_codegen_python()
   set(elf ${BYPRODUCT_KERNEL_ELF_NAME})
   set(stamp ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated/storage_check.stamp)
+  # The hex flashers write, made after the link with the ELF.
+  set(hex_args)
+  if(CONFIG_BUILD_OUTPUT_HEX)
+    set(hex_args --hex ${BYPRODUCT_KERNEL_HEX_NAME})
+  endif()
   add_custom_command(
     OUTPUT ${stamp}
     COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${UEVENT_CODEGEN_SRC_DIR}
@@ -138,6 +144,7 @@ function(uevent_storage_check)
       --edt-pickle ${EDT_PICKLE}
       --zephyr-base ${ZEPHYR_BASE}
       --elf ${elf}
+      ${hex_args}
     COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
     DEPENDS ${elf} ${UEVENT_CODEGEN_SRC_DIR}/uevent_codegen/storage_check.py
     COMMENT "uevent: checking that the image ends before storage_partition"

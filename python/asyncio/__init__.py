@@ -1,79 +1,62 @@
-# asyncio for the uevent firmware: MicroPython's asyncio (frozen from the
-# pinned dependency) with its IO queue on uevent. See python/README.md.
-#
-# Compared with upstream's __init__.py: the same names and lazy loading, a
-# new_event_loop() that also clears the current task, use_uevent() /
-# use_select_poll() / io_backend() to pick the IO queue at run time, and
-# wait_event() from ueventio.
+# The asyncio package of this firmware. core's names are asyncio's; the
+# rest (wait_for, gather, Event, Lock, streams) load on first use through
+# MicroPython's own package file (extmod/asyncio/__init__.py of the pinned
+# dependency, frozen unchanged as asyncio.stock: python/manifest.py). This
+# file adds the IO-queue choice and wait_event(), and installs the uevent
+# IO queue. python/README.md says what differs from stock asyncio and why.
 
 from .core import *
-from . import core
-from . import ueventio
+from .stock import __version__
+from . import stock, core, ueventio
 from .ueventio import wait_event
 
-__version__ = (3, 0, 0)
 
-_attrs = {
-    "wait_for": "funcs",
-    "wait_for_ms": "funcs",
-    "gather": "funcs",
-    "Event": "event",
-    "Lock": "lock",
-    "open_connection": "stream",
-    "start_server": "stream",
-    "StreamReader": "stream",
-    "StreamWriter": "stream",
-}
-
-
-# Lazy loader, as upstream's: on first use, `from .mod import attr`.
-def __getattr__(attr):
-    mod = _attrs.get(attr, None)
-    if mod is None:
-        raise AttributeError(attr)
-    value = getattr(__import__(mod, globals(), None, True, 1), attr)
-    globals()[attr] = value
+# Names stock asyncio loads on first use (wait_for, gather, Event, Lock,
+# streams): stock's loader finds them; they are kept here once found.
+def __getattr__(name):
+    value = stock.__getattr__(name)
+    globals()[name] = value
     return value
 
 
-# Upstream's IO queue (select.poll), kept for use_select_poll().
+# core.IOQueue as the dependency defines it (select.poll), before
+# use_uevent() replaces it: what use_select_poll() goes back to.
 _select_IOQueue = core.IOQueue
 
 
-# Resets the loop's state, as upstream's, and also the current task: an
+# A fresh task queue and IO queue, as core's, with no task left current. An
 # exception out of the loop's own wait (Ctrl-C in poll_ms, a MemoryError)
-# ends run() with its last task still current, which would keep that task
-# (and through it the old IO queue) and stop the IO queue switch below.
+# ends run() with its last task still current; that task would keep the old
+# IO queue alive and make _install() below refuse.
 def new_event_loop():
     core.cur_task = None
     return core.new_event_loop()
 
 
-def _use(io_queue, flag):
+def _install(io_queue_type, flag_type):
     global ThreadSafeFlag
     if core.cur_task is not None:
         raise RuntimeError("can't switch the IO queue while the loop runs")
-    core.IOQueue = io_queue
-    ThreadSafeFlag = flag
-    # A fresh loop (task queue and IO queue) of the chosen kind.
+    core.IOQueue = io_queue_type
+    ThreadSafeFlag = flag_type
     new_event_loop()
 
 
-# The default: tasks waiting on streams, pins, flags and board sources are
-# woken by uevent; the loop sleeps in poll_ms until a deadline or an event.
+# The default: the loop sleeps in uevent's poll_ms until its next deadline
+# or an event, and pins, flags, streams and board sources wake their tasks.
 def use_uevent():
-    _use(ueventio.IOQueue, ueventio.ThreadSafeFlag)
+    _install(ueventio.IOQueue, ueventio.ThreadSafeFlag)
 
 
-# Stock MicroPython asyncio: IO queue on select.poll and upstream's
-# ThreadSafeFlag (a polled stream). For comparisons and benchmarks.
+# Stock MicroPython asyncio (select.poll and its polled ThreadSafeFlag), to
+# compare against and for benchmarks.
 def use_select_poll():
-    from .event import ThreadSafeFlag
+    from .event import ThreadSafeFlag as stock_flag
 
-    _use(_select_IOQueue, ThreadSafeFlag)
+    _install(_select_IOQueue, stock_flag)
 
 
-# "uevent" or "select": which IO queue the loop uses.
+# Which IO queue the current loop has: "uevent" or "select".
 def io_backend():
     return "uevent" if isinstance(core._io_queue, ueventio.IOQueue) else "select"
 

@@ -65,7 +65,10 @@ def storm(kind, n, burst, ms, quiet=False):
     scrub_stack()  # stale words on the C stack would keep the poller alive
     gc.collect()
     free1 = gc.mem_free()
-    heap_ok = free1 >= free0 - 32
+    # A leak grows with the rounds and events (thousands here); the GC's
+    # conservative scan keeps a few stale blocks alive by chance, up to 80
+    # bytes seen once after one script or another (never more than once).
+    heap_ok = free1 >= free0 - 128
     if quiet:
         return
     if VERBOSE:

@@ -12,7 +12,11 @@ node.
 
 The image is what the ELF loads into flash: the program headers' file
 contents (code, read-only data, the initial values of .data), at their load
-addresses.
+addresses. It may be in pieces around the partition: the NUCLEO-F401RE's
+boot vectors sit before it and its code after it
+(``CONFIG_UEVENT_BOOT_VECTORS``). The hex file a flasher writes is
+checked too (``--hex``): made with gap fill, it writes filler over the
+partition between the pieces, which would wipe /flash at each reflash.
 """
 
 from __future__ import annotations
@@ -58,13 +62,43 @@ def storage_span(edt: Any) -> tuple[str, Span] | None:
     return node.path, Span(start, start + node.regs[0].size)
 
 
-def image_span(segments: Iterable[tuple[int, int]]) -> Span | None:
-    """The flash the image takes: from the lowest to the highest end of the
-    (load address, size) of its loaded contents, or None for an empty image."""
-    loaded = [(addr, size) for addr, size in segments if size > 0]
-    if not loaded:
-        return None
-    return Span(min(a for a, _ in loaded), max(a + s for a, s in loaded))
+def image_spans(segments: Iterable[tuple[int, int]]) -> list[Span]:
+    """The flash the image takes, as the (load address, size) of its loaded
+    contents, sorted, with touching or overlapping pieces joined."""
+    spans: list[Span] = []
+    for addr, size in sorted(seg for seg in segments if seg[1] > 0):
+        if spans and addr <= spans[-1].end:
+            spans[-1] = Span(spans[-1].start, max(spans[-1].end, addr + size))
+        else:
+            spans.append(Span(addr, addr + size))
+    return spans
+
+
+def _hex_records(path: Path) -> Iterable[tuple[int, int]]:
+    """(address, length) of each data record of an Intel HEX file."""
+    base = 0
+    for number, line in enumerate(path.read_text().splitlines(), 1):
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            record = bytes.fromhex(line[1:]) if line.startswith(":") else b""
+        except ValueError:
+            record = b""
+        if len(record) < 5 or len(record) != record[0] + 5:
+            raise UsageError(f"{path}:{number}: not an Intel HEX record")
+        kind, data = record[3], record[4:-1]
+        if kind == 0:
+            yield base + int.from_bytes(record[1:3], "big"), len(data)
+        elif kind == 2:
+            base = int.from_bytes(data, "big") << 4
+        elif kind == 4:
+            base = int.from_bytes(data, "big") << 16
+
+
+def hex_spans(path: Path) -> list[Span]:
+    """What an Intel HEX file writes, as joined, sorted spans."""
+    return image_spans(_hex_records(path))
 
 
 def elf_segments(elf: Path) -> list[tuple[int, int]]:
@@ -77,19 +111,37 @@ def elf_segments(elf: Path) -> list[tuple[int, int]]:
         ]
 
 
-def check(storage: tuple[str, Span] | None, image: Span | None) -> None:
-    """DevicetreeError when the image and the storage partition overlap."""
-    if storage is None or image is None:
+def check(storage: tuple[str, Span] | None, image: Sequence[Span]) -> None:
+    """DevicetreeError when a piece of the image overlaps the storage partition."""
+    if storage is None:
         return
     path, span = storage
-    if span.overlaps(image):
+    for piece in image:
+        if not span.overlaps(piece):
+            continue
         raise DevicetreeError(
             path,
             f"storage_partition (0x{span.start:x}-0x{span.end:x}) overlaps the firmware image "
-            f"(0x{image.start:x}-0x{image.end:x}): formatting /flash would erase the firmware. "
+            f"(0x{piece.start:x}-0x{piece.end:x}): formatting /flash would erase the firmware. "
             "Move the partition past the image in a board overlay, "
             "or build without the filesystem (CONFIG_MICROPY_VFS_LFS2=n).",
         )
+
+
+def check_hex(storage: tuple[str, Span] | None, hex_file: Path) -> None:
+    """DevicetreeError when the hex file writes over the storage partition."""
+    if storage is None:
+        return
+    path, span = storage
+    for piece in hex_spans(hex_file):
+        if span.overlaps(piece):
+            raise DevicetreeError(
+                path,
+                f"{hex_file.name} writes 0x{piece.start:x}-0x{piece.end:x}, over storage_partition "
+                f"(0x{span.start:x}-0x{span.end:x}): flashing it would wipe /flash. The image "
+                "is in pieces around the partition, and the hex fills the gap between them: "
+                "build with CONFIG_BUILD_NO_GAP_FILL=y.",
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -99,13 +151,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--edt-pickle", type=Path, required=True)
     parser.add_argument("--elf", type=Path, required=True)
+    parser.add_argument("--hex", type=Path, help="the Intel HEX file flashers write")
     parser.add_argument("--zephyr-base", help="Zephyr tree (default: $ZEPHYR_BASE)")
     args = parser.parse_args(argv)
     try:
         if not args.elf.is_file():
             raise UsageError(f"no such file: {args.elf}")
         edt: Any = load_edt_pickle(args.edt_pickle, find_zephyr_base(args.zephyr_base))
-        check(storage_span(edt), image_span(elf_segments(args.elf)))
+        storage = storage_span(edt)
+        check(storage, image_spans(elf_segments(args.elf)))
+        if args.hex is not None:
+            check_hex(storage, args.hex)
     except CodegenError as e:
         print(e, file=sys.stderr)
         return 1

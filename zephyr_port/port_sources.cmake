@@ -1,0 +1,60 @@
+# What the port compiles, by the Kconfig option that brings it in; included
+# by port.cmake. A list named <prefix>always is always compiled, a list named
+# <prefix>CONFIG_X when CONFIG_X is set. Adding a source is adding it to one
+# list here.
+
+# Ours, in zephyr_port/.
+set(port_files_always
+    main.c
+    help.c
+    console_uart.c
+    port_wait.c
+    port_irq.c
+    port_soft_reset.c
+    machine_pin.c
+    machine_timer.c
+    machine_bus.c
+    machine_i2c.c
+    machine_spi.c
+    uevent/uevent_core.c
+    uevent/uevent_flag.c
+    uevent/uevent_poller.c
+    uevent/uevent_sources.c
+    uevent/uevent_board.c
+    uevent/moduevent.c
+)
+set(port_files_CONFIG_MICROPY_THREAD mpthreadport.c)
+set(port_files_CONFIG_MICROPY_VFS_LFS2 port_filesystem.c flash_area.c modzephyr.c)
+set(port_files_CONFIG_MICROPY_OS_URANDOM port_random.c)
+set(port_files_CONFIG_UEVENT_TEST_HOOKS uevent/moduevent_test.c uevent/test_alloc_faults.c)
+set(port_files_CONFIG_UEVENT_BENCH_HOOKS uevent/moduevent_bench.c)
+
+# MicroPython's helpers outside py/ and extmod/, used as they are from the
+# dependency: the REPL's line editing and exec, stdio, the GC's register
+# scan, time conversions, SoftSPI's bit-banging, and littlefs for /flash.
+set(micropython_files_always
+    shared/readline/readline.c
+    shared/runtime/gchelper_generic.c
+    shared/runtime/interrupt_char.c
+    shared/runtime/pyexec.c
+    shared/runtime/stdout_helpers.c
+    shared/runtime/sys_stdio_mphal.c
+    shared/timeutils/timeutils.c
+    drivers/bus/softspi.c
+)
+set(micropython_files_CONFIG_MICROPY_VFS_LFS2 lib/littlefs/lfs2.c lib/littlefs/lfs2_util.c)
+
+# The files of every <prefix>... list that applies, under `root`, into `out`.
+function(uevent_selected_files prefix root out)
+    get_cmake_property(lists VARIABLES)
+    list(FILTER lists INCLUDE REGEX "^${prefix}(always|CONFIG_.*)$")
+    set(files)
+    foreach(list_name IN LISTS lists)
+        string(REPLACE "${prefix}" "" option "${list_name}")
+        if(option STREQUAL "always" OR ${option})
+            list(APPEND files ${${list_name}})
+        endif()
+    endforeach()
+    list(TRANSFORM files PREPEND "${root}/")
+    set(${out} ${files} PARENT_SCOPE)
+endfunction()
