@@ -19,6 +19,7 @@ set(port_files_always
     uevent/uevent_core.c
     uevent/uevent_flag.c
     uevent/uevent_poller.c
+    uevent/uevent_ioqueue.c
     uevent/uevent_sources.c
     uevent/uevent_board.c
     uevent/moduevent.c

@@ -8,9 +8,12 @@ import machine
 import uevent
 
 EDGE_PIN = ("gpio_emul0", 4)
-# Edges come this long after the code under test is armed: long enough for it
-# to be asleep (QEMU -icount skips idle time, so waiting costs nothing).
-EDGE_DELAY_US = 3000
+# Edges come this long after the code under test starts to wait: long enough
+# for it to be armed and asleep even when a garbage collection comes first
+# (up to 18 ms of virtual time on the 32 KB heap; an edge before the wait is
+# armed is not seen, and the loop would wait for ever). QEMU -icount skips
+# idle time, so waiting costs nothing.
+EDGE_DELAY_US = 25000
 
 
 def zeros(n):

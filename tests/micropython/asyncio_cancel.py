@@ -71,10 +71,9 @@ async def main():
             pass
     print("after 20 timeouts, leaked", used() - base)
 
-    # Ended registrations leave their waiters objects for the next ones: 12
-    # flags awaited at once and set in reverse order wake exactly their own
-    # tasks, in a first round and in a second one that reuses those objects.
-    q = asyncio.core._io_queue
+    # 12 flags awaited at once and set in reverse order wake exactly their
+    # own tasks (each task waits in its flag's entry), in two rounds, and
+    # every registration ends with its wait.
     flags = [asyncio.ThreadSafeFlag() for _ in range(12)]
     for rnd in range(2):
         woke = []
@@ -90,7 +89,7 @@ async def main():
             flags[i].set()
             await asyncio.sleep_ms(0)
         await asyncio.gather(*ts)
-        print("woke in order", woke == list(reversed(range(12))), "spare", len(q.spare), "leaked", used() - base)
+        print("woke in order", woke == list(reversed(range(12))), "leaked", used() - base)
 
 
 asyncio.run(main())

@@ -62,5 +62,19 @@ async def main():
     tim.deinit()
     print("periodic", n)
 
+    # wait() on a flag that is already set still goes through the loop, so a
+    # consumer whose flag is always set (an ISR faster than it) lets the
+    # other tasks run between its waits.
+    ran = []
+
+    async def other():
+        ran.append(1)
+
+    asyncio.create_task(other())
+    for i in range(3):
+        flag.set()
+        await flag.wait()
+    print("set flag yields", ran == [1])
+
 
 asyncio.run(main())

@@ -140,6 +140,7 @@ static const mp_rom_map_elem_t uevent_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_uevent) },
     { MP_ROM_QSTR(MP_QSTR_poll), MP_ROM_PTR(&uevent_poller_type) },
     { MP_ROM_QSTR(MP_QSTR_Flag), MP_ROM_PTR(&uevent_flag_type) },
+    { MP_ROM_QSTR(MP_QSTR_IOQueue), MP_ROM_PTR(&uevent_ioqueue_type) },
     { MP_ROM_QSTR(MP_QSTR_BoardSource), MP_ROM_PTR(&uevent_board_source_type) },
     { MP_ROM_QSTR(MP_QSTR_scheduler_lock), MP_ROM_PTR(&uevent_scheduler_lock_type) },
     { MP_ROM_QSTR(MP_QSTR_stats), MP_ROM_PTR(&uevent_stats_obj) },

@@ -17,11 +17,15 @@ typedef struct _uevent_entry_obj_t {
     uevent_poller_obj_t *poller;
     uevent_entry_t *core;               // NULL once unregistered
     uint16_t generation;                // core->generation when allocated
-    uint16_t flags;                     // delivered by the latest poll_ms round
-    uint32_t round;                     // the poller's round that listed it last
+    uint8_t flags;                      // delivered by the latest poll_ms round
     bool polled_stream;                 // explicitly polled via MP_STREAM_POLL
+    uint32_t round;                     // the poller's round that listed it last
     mp_obj_t obj;
     mp_obj_t data;
+    // asyncio's IO queue only (uevent_ioqueue.c): the tasks waiting for
+    // READ, WRITE, EVENT (MP_OBJ_NULL: none), allocated at its first wait;
+    // NULL otherwise. Keeps the entry at 32 bytes, two GC blocks.
+    mp_obj_t *waiting;
 } uevent_entry_obj_t;
 
 typedef struct _uevent_flag_obj_t {
@@ -33,6 +37,17 @@ typedef struct _uevent_flag_obj_t {
 extern const mp_obj_type_t uevent_poller_type;
 extern const mp_obj_type_t uevent_entry_type;
 extern const mp_obj_type_t uevent_flag_type;
+extern const mp_obj_type_t uevent_ioqueue_type;
+
+// The poller's parts asyncio's IO queue (uevent_ioqueue.c) builds on:
+// register, end a registration (or some of its bits), wait.
+uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, uint16_t mask);
+void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask);
+mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results);
+// entry.remove(task): what Task.cancel() calls on the entry a task waits on.
+MP_DECLARE_CONST_FUN_OBJ_2(uevent_entry_remove_task_obj);
+// The entry's core slot, or NULL once its registration ended.
+uevent_entry_t *uevent_entry_core(uevent_entry_obj_t *self);
 
 // The event source behind `obj`: NULL for a stream that must be polled
 // explicitly; raises TypeError/ValueError for anything else.

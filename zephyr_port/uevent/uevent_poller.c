@@ -28,6 +28,9 @@ void uevent_test_after_pop(void);
 #define AFTER_POP_TEST_HOOK()
 #endif
 
+// Every registration allocates an entry: two GC blocks on 32-bit builds.
+MP_STATIC_ASSERT(sizeof(void *) != 4 || sizeof(uevent_entry_obj_t) <= 2 * MICROPY_BYTES_PER_GC_BLOCK);
+
 static uevent_poller_obj_t *poller_check_open(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->core == NULL) {
@@ -37,7 +40,7 @@ static uevent_poller_obj_t *poller_check_open(mp_obj_t self_in) {
 }
 
 // The entry's core slot, or NULL if it was unregistered or its poller closed.
-static uevent_entry_t *entry_core(uevent_entry_obj_t *self) {
+uevent_entry_t *uevent_entry_core(uevent_entry_obj_t *self) {
     uevent_entry_t *core = self->core;
     if (core == NULL || !core->in_use || core->generation != self->generation || core->user != self) {
         self->core = NULL;
@@ -77,12 +80,9 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
     return MP_OBJ_FROM_PTR(self);
 }
 
-// poller.register(obj, mask=READ|WRITE|EVENT) -> entry
-static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
-    uevent_poller_obj_t *self = poller_check_open(args[0]);
-    mp_obj_t obj = args[1];
-    uint16_t mask = n_args > 2 ? mask_from_obj(args[2]) : UEVENT_ALL;
-
+// Registers `obj` for `mask` (ORed into an existing registration): the
+// entry. Also asyncio's IO queue's (uevent_ioqueue.c).
+uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, uint16_t mask) {
     // Check the object first: an unhashable non-source gets the clear error.
     bool polled_stream;
     uevent_source_t *source = uevent_source_of(obj, &polled_stream);
@@ -91,10 +91,10 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
     uevent_entry_obj_t *entry;
     if (elem != NULL) {
         entry = MP_OBJ_TO_PTR(elem->value);
-        uevent_entry_t *core = entry_core(entry);
+        uevent_entry_t *core = uevent_entry_core(entry);
         if (core != NULL) {
             uevent_entry_arm(core, mask);
-            return MP_OBJ_FROM_PTR(entry);
+            return entry;
         }
         // Stale (source went away): register afresh below.
         mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
@@ -110,6 +110,7 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
     entry->flags = 0;
     entry->round = 0;
     entry->polled_stream = polled_stream;
+    entry->waiting = NULL;
     mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
     uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
     if (core == NULL && !gc_is_locked()) {
@@ -132,14 +133,21 @@ static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
         uevent_entry_set_pending(core, initial);
     }
     uevent_entry_arm(core, mask);
-    return MP_OBJ_FROM_PTR(entry);
+    return entry;
+}
+
+// poller.register(obj, mask=READ|WRITE|EVENT) -> entry
+static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
+    uevent_poller_obj_t *self = poller_check_open(args[0]);
+    uint16_t mask = n_args > 2 ? mask_from_obj(args[2]) : UEVENT_ALL;
+    return MP_OBJ_FROM_PTR(uevent_poller_add(self, args[1], mask));
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_register_obj, 2, 3, uevent_poller_register);
 
-// Removes `mask` from the entry; with nothing left armed and mask=ALL the
-// registration ends. Idempotent.
-static void entry_unregister(uevent_entry_obj_t *entry, uint16_t mask) {
-    uevent_entry_t *core = entry_core(entry);
+// Removes `mask` from the entry; mask=ALL ends the registration.
+// Idempotent.
+void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask) {
+    uevent_entry_t *core = uevent_entry_core(entry);
     if (core == NULL) {
         return;
     }
@@ -159,7 +167,7 @@ static mp_obj_t uevent_poller_unregister(mp_obj_t self_in, mp_obj_t obj) {
     uevent_poller_obj_t *self = poller_check_open(self_in);
     mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
     if (elem != NULL) {
-        entry_unregister(MP_OBJ_TO_PTR(elem->value), UEVENT_ALL);
+        uevent_entry_end(MP_OBJ_TO_PTR(elem->value), UEVENT_ALL);
     }
     return mp_const_none;
 }
@@ -283,21 +291,12 @@ static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
     uevent_stats.wakeups++;
 }
 
-// poller.poll_ms(timeout_ms=-1, results=None) -> list of ready entries
-// results: a list to empty and fill instead of allocating a new one.
-static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
-    uevent_poller_obj_t *self = poller_check_open(args[0]);
-    int64_t timeout_ms = -1;
-    if (n_args > 1 && args[1] != mp_const_none) {
-        mp_int_t t = mp_obj_get_int(args[1]);
-        if (t < -1) {
-            mp_raise_ValueError(MP_ERROR_TEXT("timeout_ms must be >= 0, or -1 for no timeout"));
-        }
-        timeout_ms = t;
-    }
-    mp_obj_t results = MP_OBJ_NULL;
-    if (n_args > 2 && args[2] != mp_const_none) {
-        results = results_list_reset(args[2]);
+// Waits up to timeout_ms (-1: no limit) for ready entries: the list of them
+// (`results`, emptied first, if not MP_OBJ_NULL). poll_ms(), and asyncio's
+// IO queue's wait (uevent_ioqueue.c).
+mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results) {
+    if (results != MP_OBJ_NULL) {
+        results = results_list_reset(results);
     }
     if (self->core->waiting) {
         mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("poll_ms re-entered on the same poller (from a scheduled callback?)"));
@@ -359,6 +358,21 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
     self->core->waiting = false;
     return result;
 }
+
+// poller.poll_ms(timeout_ms=-1, results=None) -> list of ready entries
+// results: a list to empty and fill instead of allocating a new one.
+static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
+    uevent_poller_obj_t *self = poller_check_open(args[0]);
+    mp_int_t timeout_ms = -1;
+    if (n_args > 1 && args[1] != mp_const_none) {
+        timeout_ms = mp_obj_get_int(args[1]);
+        if (timeout_ms < -1) {
+            mp_raise_ValueError(MP_ERROR_TEXT("timeout_ms must be >= 0, or -1 for no timeout"));
+        }
+    }
+    mp_obj_t results = n_args > 2 && args[2] != mp_const_none ? args[2] : MP_OBJ_NULL;
+    return uevent_poller_wait(self, timeout_ms, results);
+}
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 3, uevent_poller_poll_ms);
 
 // poller.notify(): wakes poll_ms from any context; never lost.
@@ -417,7 +431,7 @@ MP_DEFINE_CONST_OBJ_TYPE(
 static mp_obj_t uevent_entry_unregister(size_t n_args, const mp_obj_t *args) {
     uevent_entry_obj_t *self = MP_OBJ_TO_PTR(args[0]);
     uint16_t mask = n_args > 1 ? mask_from_obj(args[1]) : UEVENT_ALL;
-    entry_unregister(self, mask);
+    uevent_entry_end(self, mask);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_entry_unregister_obj, 1, 2, uevent_entry_unregister);
@@ -429,7 +443,7 @@ static void uevent_entry_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         if (attr == MP_QSTR_obj) {
             dest[0] = self->obj;
         } else if (attr == MP_QSTR_mask) {
-            uevent_entry_t *core = entry_core(self);
+            uevent_entry_t *core = uevent_entry_core(self);
             dest[0] = MP_OBJ_NEW_SMALL_INT(core == NULL ? 0 : core->armed);
         } else if (attr == MP_QSTR_flags) {
             dest[0] = MP_OBJ_NEW_SMALL_INT(self->flags);
@@ -437,6 +451,10 @@ static void uevent_entry_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
             dest[0] = self->data;
         } else if (attr == MP_QSTR_unregister) {
             dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_unregister_obj);
+            dest[1] = self_in;
+        } else if (attr == MP_QSTR_remove) {
+            // Task.cancel() of a task waiting here (uevent_ioqueue.c).
+            dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_remove_task_obj);
             dest[1] = self_in;
         }
     } else if (dest[1] != MP_OBJ_NULL && attr == MP_QSTR_data) {
@@ -448,7 +466,7 @@ static void uevent_entry_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
 
 static void uevent_entry_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     uevent_entry_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    uevent_entry_t *core = entry_core(self);
+    uevent_entry_t *core = uevent_entry_core(self);
     mp_printf(print, "<entry mask=%u flags=%u%s>", core == NULL ? 0 : core->armed, self->flags,
         core == NULL ? " unregistered" : "");
 }

@@ -1,0 +1,197 @@
+/*
+ * uevent.IOQueue: asyncio's IO queue in C (python/README.md).
+ *
+ * asyncio's core calls four things on its IO queue: queue_read(s) and
+ * queue_write(s) (streams; our queue_event(s) too) park the current task on
+ * s, wait_io_event(dt) is the loop's only sleep, and `map` says whether any
+ * task waits on IO. Here the waiting task sits in the uevent entry itself
+ * (entry->waiting[slot of its bit]), the entry is the task's .data (so Task.cancel()
+ * calls entry.remove(task)), and wait_io_event() pushes the task of each
+ * delivered bit onto asyncio's task queue: no Python frame runs between the
+ * event and the task. A registration ends when no task waits on it any more.
+ */
+#include "py/objlist.h"
+#include "py/runtime.h"
+#include "uevent_obj.h"
+
+// asyncio.core's globals, set by _asyncio when the first Task is made.
+extern mp_obj_t mp_asyncio_context;
+
+typedef struct _uevent_ioqueue_obj_t {
+    mp_obj_base_t base;
+    uevent_poller_obj_t *poller;
+    mp_obj_t ready;                     // the list each wait fills, reused
+} uevent_ioqueue_obj_t;
+
+// The entry slot of each event bit: READ, WRITE, EVENT.
+#define SLOT_OF_READ (0)
+#define SLOT_OF_WRITE (1)
+#define SLOT_OF_EVENT (2)
+
+static mp_obj_t asyncio_global(qstr name) {
+    if (mp_asyncio_context == MP_OBJ_NULL) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running event loop"));
+    }
+    return mp_obj_dict_get(mp_asyncio_context, MP_OBJ_NEW_QSTR(name));
+}
+
+static bool entry_has_waiters(uevent_entry_obj_t *entry) {
+    mp_obj_t *w = entry->waiting;
+    return w != NULL && (w[0] != MP_OBJ_NULL || w[1] != MP_OBJ_NULL || w[2] != MP_OBJ_NULL);
+}
+
+static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 0, 0, false);
+    uevent_ioqueue_obj_t *self = mp_obj_malloc(uevent_ioqueue_obj_t, type);
+    self->poller = NULL;
+    self->ready = mp_obj_new_list(0, NULL);
+    self->poller = MP_OBJ_TO_PTR(MP_OBJ_TYPE_GET_SLOT(&uevent_poller_type, make_new)(&uevent_poller_type, 0, 0, NULL));
+    return MP_OBJ_FROM_PTR(self);
+}
+
+// Parks the current task on `obj` for the event of `slot`.
+static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_obj_t task = asyncio_global(MP_QSTR_cur_task);
+    if (self->poller->core == NULL) {
+        mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
+    }
+    uevent_entry_obj_t *entry = uevent_poller_add(self->poller, obj, 1 << slot);
+    if (entry->waiting == NULL) {
+        entry->waiting = m_new_maybe(mp_obj_t, 3);
+        if (entry->waiting == NULL) {
+            // Armed for nobody: undo, as if the wait had not been asked.
+            uevent_entry_end(entry, UEVENT_ALL);
+            m_malloc_fail(3 * sizeof(mp_obj_t));
+        }
+        entry->waiting[0] = entry->waiting[1] = entry->waiting[2] = MP_OBJ_NULL;
+    }
+    if (entry->waiting[slot] != MP_OBJ_NULL) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("another task waits for this event"));
+    }
+    entry->waiting[slot] = task;
+    // Task.cancel() (a wait_for timeout too) reaches the entry through this.
+    mp_store_attr(task, MP_QSTR_data, MP_OBJ_FROM_PTR(entry));
+    return mp_const_none;
+}
+
+static mp_obj_t ioqueue_queue_read(mp_obj_t self_in, mp_obj_t obj) {
+    return ioqueue_enqueue(self_in, obj, SLOT_OF_READ);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_read_obj, ioqueue_queue_read);
+
+static mp_obj_t ioqueue_queue_write(mp_obj_t self_in, mp_obj_t obj) {
+    return ioqueue_enqueue(self_in, obj, SLOT_OF_WRITE);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_write_obj, ioqueue_queue_write);
+
+// Ours: wait for EVENT (a Pin edge, a Flag, a Timer expiry, a board source).
+static mp_obj_t ioqueue_queue_event(mp_obj_t self_in, mp_obj_t obj) {
+    return ioqueue_enqueue(self_in, obj, SLOT_OF_EVENT);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_event_obj, ioqueue_queue_event);
+
+// Upstream's IOQueue.remove(task); tasks here link to their entry instead.
+static mp_obj_t ioqueue_remove(mp_obj_t self_in, mp_obj_t task) {
+    (void)self_in;
+    (void)task;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_remove_obj, ioqueue_remove);
+
+// entry.remove(task): the task stops waiting (Task.cancel()); its bit is
+// disarmed, and the registration ends when no task is left on it.
+static mp_obj_t entry_remove_task(mp_obj_t entry_in, mp_obj_t task) {
+    uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(entry_in);
+    for (int slot = 0; entry->waiting != NULL && slot < 3; slot++) {
+        if (entry->waiting[slot] == task) {
+            entry->waiting[slot] = MP_OBJ_NULL;
+            uevent_entry_end(entry, 1 << slot);
+        }
+    }
+    if (!entry_has_waiters(entry)) {
+        uevent_entry_end(entry, UEVENT_ALL);
+    }
+    return mp_const_none;
+}
+MP_DEFINE_CONST_FUN_OBJ_2(uevent_entry_remove_task_obj, entry_remove_task);
+
+// Moves the task waiting for `slot` onto asyncio's task queue.
+static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
+    mp_obj_t task = entry->waiting == NULL ? MP_OBJ_NULL : entry->waiting[slot];
+    if (task == MP_OBJ_NULL) {
+        return;
+    }
+    entry->waiting[slot] = MP_OBJ_NULL;
+    push[2] = task;
+    mp_call_method_n_kw(1, 0, push);
+}
+
+// wait_io_event(dt): sleeps until an event or dt ms (-1: no limit), then
+// queues the task of each delivered bit. Delivered bits are one-shot, so a
+// woken task's bit is already disarmed.
+static mp_obj_t ioqueue_wait_io_event(mp_obj_t self_in, mp_obj_t dt_in) {
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->poller->core == NULL) {
+        mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
+    }
+    mp_obj_t ready = uevent_poller_wait(self->poller, mp_obj_get_int(dt_in), self->ready);
+    mp_obj_list_t *list = MP_OBJ_TO_PTR(ready);
+    if (list->len == 0) {
+        return mp_const_none;
+    }
+    mp_obj_t push[3];
+    mp_load_method(asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
+    for (size_t i = 0; i < list->len; i++) {
+        uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(list->items[i]);
+        uint16_t flags = entry->flags;
+        if (flags & UEVENT_EVENT) {
+            wake_slot(entry, SLOT_OF_EVENT, push);
+        }
+        if (flags & UEVENT_READ) {
+            wake_slot(entry, SLOT_OF_READ, push);
+        }
+        if (flags & UEVENT_WRITE) {
+            wake_slot(entry, SLOT_OF_WRITE, push);
+        }
+        if (!entry_has_waiters(entry)) {
+            uevent_entry_end(entry, UEVENT_ALL);
+        }
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_wait_io_event_obj, ioqueue_wait_io_event);
+
+static void ioqueue_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (dest[0] != MP_OBJ_NULL) {
+        return; // no stores
+    }
+    if (attr == MP_QSTR_map) {
+        // asyncio's "any task waiting on IO": the registered objects, as a
+        // registration lasts exactly while a task waits on it.
+        dest[0] = MP_OBJ_NEW_SMALL_INT(self->poller->core == NULL ? 0 : self->poller->registry->map.used);
+    } else if (attr == MP_QSTR_poller) {
+        dest[0] = MP_OBJ_FROM_PTR(self->poller);
+    } else {
+        dest[1] = MP_OBJ_SENTINEL; // continue lookup in locals_dict
+    }
+}
+
+static const mp_rom_map_elem_t ioqueue_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_queue_read), MP_ROM_PTR(&ioqueue_queue_read_obj) },
+    { MP_ROM_QSTR(MP_QSTR_queue_write), MP_ROM_PTR(&ioqueue_queue_write_obj) },
+    { MP_ROM_QSTR(MP_QSTR_queue_event), MP_ROM_PTR(&ioqueue_queue_event_obj) },
+    { MP_ROM_QSTR(MP_QSTR_remove), MP_ROM_PTR(&ioqueue_remove_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wait_io_event), MP_ROM_PTR(&ioqueue_wait_io_event_obj) },
+};
+static MP_DEFINE_CONST_DICT(ioqueue_locals_dict, ioqueue_locals_dict_table);
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    uevent_ioqueue_type,
+    MP_QSTR_IOQueue,
+    MP_TYPE_FLAG_NONE,
+    make_new, ioqueue_make_new,
+    attr, ioqueue_attr,
+    locals_dict, &ioqueue_locals_dict
+    );
