@@ -14,13 +14,21 @@
 
 extern const mp_obj_type_t zephyr_flash_area_type;
 
+// fun(bdev, readsize=N, progsize=N): VfsLfs2 or VfsLfs2.mkfs with the
+// board's sizes (CONFIG_MICROPY_VFS_LFS2_IO_SIZE).
+static mp_obj_t port_filesystem_call(mp_obj_t fun, mp_obj_t bdev) {
+    mp_obj_t size = MP_OBJ_NEW_SMALL_INT(CONFIG_MICROPY_VFS_LFS2_IO_SIZE);
+    mp_obj_t args[5] = { bdev, MP_OBJ_NEW_QSTR(MP_QSTR_readsize), size, MP_OBJ_NEW_QSTR(MP_QSTR_progsize), size };
+    return mp_call_function_n_kw(fun, 1, 2, args);
+}
+
 // VfsLfs2 on bdev. A partition with no littlefs on it (first boot) is
 // formatted; any other error (a flash fault) is raised, never formatted.
 static mp_obj_t port_filesystem_open(mp_obj_t bdev) {
     mp_obj_t lfs2 = MP_OBJ_FROM_PTR(&mp_type_vfs_lfs2);
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        mp_obj_t vfs = mp_call_function_1(lfs2, bdev);
+        mp_obj_t vfs = port_filesystem_call(lfs2, bdev);
         nlr_pop();
         return vfs;
     }
@@ -30,8 +38,8 @@ static mp_obj_t port_filesystem_open(mp_obj_t bdev) {
         nlr_jump(nlr.ret_val);
     }
     mp_printf(&mp_plat_print, "filesystem: no littlefs on the storage partition: formatting it\n");
-    mp_call_function_1(mp_load_attr(lfs2, MP_QSTR_mkfs), bdev);
-    return mp_call_function_1(lfs2, bdev);
+    port_filesystem_call(mp_load_attr(lfs2, MP_QSTR_mkfs), bdev);
+    return port_filesystem_call(lfs2, bdev);
 }
 
 bool port_filesystem_mount(void) {
