@@ -51,8 +51,8 @@ for backend in ("uevent", "select"):
         if backend == "uevent":
             asyncio.use_uevent()
             flag = asyncio.ThreadSafeFlag()
-            # The ISR raises the uevent.Flag under the ThreadSafeFlag.
-            rows.append(asyncio.run(run(flag, flag._f, period, False)))
+            # The ISR raises the flag itself: ThreadSafeFlag is uevent.Flag.
+            rows.append(asyncio.run(run(flag, flag, period, False)))
         else:
             asyncio.use_select_poll()
             flag = asyncio.ThreadSafeFlag()

@@ -19,9 +19,11 @@ def __getattr__(name):
     return value
 
 
-# core.IOQueue as the dependency defines it (select.poll), before
-# use_uevent() replaces it: what use_select_poll() goes back to.
+# core.IOQueue and the run loop as the dependency defines them (select.poll,
+# Python), before use_uevent() replaces them: what use_select_poll() goes
+# back to.
 _select_IOQueue = core.IOQueue
+_python_run_until_complete = core.run_until_complete
 
 
 # A fresh task queue and IO queue, as core's, with no task left current. An
@@ -33,19 +35,22 @@ def new_event_loop():
     return core.new_event_loop()
 
 
-def _install(io_queue_type, flag_type):
-    global ThreadSafeFlag
+def _install(io_queue_type, flag_type, run_loop):
+    global ThreadSafeFlag, run_until_complete
     if core.cur_task is not None:
         raise RuntimeError("can't switch the IO queue while the loop runs")
     core.IOQueue = io_queue_type
+    # run(), Loop.run_until_complete() and run_forever() call core's global.
+    core.run_until_complete = run_until_complete = run_loop
     ThreadSafeFlag = flag_type
     new_event_loop()
 
 
-# The default: the loop sleeps in uevent's poll_ms until its next deadline
-# or an event, and pins, flags, streams and board sources wake their tasks.
+# The default: the loop (in C) sleeps in uevent's poll_ms until its next
+# deadline or an event, and pins, flags, streams and board sources wake
+# their tasks.
 def use_uevent():
-    _install(ueventio.IOQueue, ueventio.ThreadSafeFlag)
+    _install(ueventio.IOQueue, ueventio.ThreadSafeFlag, ueventio.run_until_complete)
 
 
 # Stock MicroPython asyncio (select.poll and its polled ThreadSafeFlag), to
@@ -53,7 +58,7 @@ def use_uevent():
 def use_select_poll():
     from .event import ThreadSafeFlag as stock_flag
 
-    _install(_select_IOQueue, stock_flag)
+    _install(_select_IOQueue, stock_flag, _python_run_until_complete)
 
 
 # Which IO queue the current loop has: "uevent" or "select".

@@ -107,7 +107,7 @@ static MP_DEFINE_CONST_FUN_OBJ_0(uevent_cpu_stats_obj, uevent_cpu_stats);
 #endif
 
 // uevent.source(name) -> the board source with that devicetree name
-static mp_obj_t uevent_source(mp_obj_t name_in) {
+mp_obj_t uevent_source(mp_obj_t name_in) {
     qstr name = mp_obj_str_get_qstr(name_in);
     mp_map_elem_t *elem = mp_map_lookup((mp_map_t *)&uevent_board_sources_dict.map, name_in, MP_MAP_LOOKUP);
     if (elem != NULL) {

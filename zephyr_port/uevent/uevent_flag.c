@@ -6,7 +6,7 @@
  * EVENT per entry. clear() drops an undelivered EVENT.
  */
 #include "py/runtime.h"
-#include "uevent_obj.h"
+#include "uevent_asyncio.h"
 
 static mp_obj_t uevent_flag_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
@@ -24,14 +24,17 @@ static mp_obj_t uevent_flag_set(mp_obj_t self_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_set_obj, uevent_flag_set);
 
-static mp_obj_t uevent_flag_clear(mp_obj_t self_in) {
-    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+void uevent_flag_clear_now(uevent_flag_obj_t *self) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     self->is_set = false;
     for (uevent_entry_t *e = self->source.subscribers; e != NULL; e = e->sub_next) {
         e->pending &= ~UEVENT_EVENT;
     }
     k_spin_unlock(&uevent_lock, key);
+}
+
+static mp_obj_t uevent_flag_clear(mp_obj_t self_in) {
+    uevent_flag_clear_now(MP_OBJ_TO_PTR(self_in));
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_clear_obj, uevent_flag_clear);
@@ -42,10 +45,18 @@ static mp_obj_t uevent_flag_is_set(mp_obj_t self_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_is_set_obj, uevent_flag_is_set);
 
+// `await flag.wait()` in asyncio (asyncio.ThreadSafeFlag is this type):
+// until the flag is set, then clears it; yields once if set already.
+static mp_obj_t uevent_flag_wait(mp_obj_t self_in) {
+    return uevent_await_new(self_in, true);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_wait_obj, uevent_flag_wait);
+
 static const mp_rom_map_elem_t uevent_flag_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_set), MP_ROM_PTR(&uevent_flag_set_obj) },
     { MP_ROM_QSTR(MP_QSTR_clear), MP_ROM_PTR(&uevent_flag_clear_obj) },
     { MP_ROM_QSTR(MP_QSTR_is_set), MP_ROM_PTR(&uevent_flag_is_set_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wait), MP_ROM_PTR(&uevent_flag_wait_obj) },
 };
 static MP_DEFINE_CONST_DICT(uevent_flag_locals_dict, uevent_flag_locals_dict_table);
 

@@ -12,10 +12,7 @@
  */
 #include "py/objlist.h"
 #include "py/runtime.h"
-#include "uevent_obj.h"
-
-// asyncio.core's globals, set by _asyncio when the first Task is made.
-extern mp_obj_t mp_asyncio_context;
+#include "uevent_asyncio.h"
 
 typedef struct _uevent_ioqueue_obj_t {
     mp_obj_base_t base;
@@ -23,16 +20,19 @@ typedef struct _uevent_ioqueue_obj_t {
     mp_obj_t ready;                     // the list each wait fills, reused
 } uevent_ioqueue_obj_t;
 
-// The entry slot of each event bit: READ, WRITE, EVENT.
-#define SLOT_OF_READ (0)
-#define SLOT_OF_WRITE (1)
-#define SLOT_OF_EVENT (2)
-
-static mp_obj_t asyncio_global(qstr name) {
+mp_obj_t uevent_asyncio_global(qstr name) {
     if (mp_asyncio_context == MP_OBJ_NULL) {
         mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running event loop"));
     }
     return mp_obj_dict_get(mp_asyncio_context, MP_OBJ_NEW_QSTR(name));
+}
+
+mp_obj_t uevent_asyncio_io_queue(void) {
+    mp_obj_t q = uevent_asyncio_global(MP_QSTR__io_queue);
+    if (!mp_obj_is_type(q, &uevent_ioqueue_type)) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("wait_event needs asyncio.use_uevent()"));
+    }
+    return q;
 }
 
 static bool entry_has_waiters(uevent_entry_obj_t *entry) {
@@ -49,10 +49,9 @@ static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_
     return MP_OBJ_FROM_PTR(self);
 }
 
-// Parks the current task on `obj` for the event of `slot`.
-static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
+void uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_obj_t task = asyncio_global(MP_QSTR_cur_task);
+    mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
     }
@@ -72,6 +71,10 @@ static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
     entry->waiting[slot] = task;
     // Task.cancel() (a wait_for timeout too) reaches the entry through this.
     mp_store_attr(task, MP_QSTR_data, MP_OBJ_FROM_PTR(entry));
+}
+
+static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
+    uevent_ioqueue_park(self_in, obj, slot);
     return mp_const_none;
 }
 
@@ -130,18 +133,18 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
 // wait_io_event(dt): sleeps until an event or dt ms (-1: no limit), then
 // queues the task of each delivered bit. Delivered bits are one-shot, so a
 // woken task's bit is already disarmed.
-static mp_obj_t ioqueue_wait_io_event(mp_obj_t self_in, mp_obj_t dt_in) {
+void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
     }
-    mp_obj_t ready = uevent_poller_wait(self->poller, mp_obj_get_int(dt_in), self->ready);
+    mp_obj_t ready = uevent_poller_wait(self->poller, dt, self->ready);
     mp_obj_list_t *list = MP_OBJ_TO_PTR(ready);
     if (list->len == 0) {
-        return mp_const_none;
+        return;
     }
     mp_obj_t push[3];
-    mp_load_method(asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
+    mp_load_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
     for (size_t i = 0; i < list->len; i++) {
         uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(list->items[i]);
         uint16_t flags = entry->flags;
@@ -158,6 +161,15 @@ static mp_obj_t ioqueue_wait_io_event(mp_obj_t self_in, mp_obj_t dt_in) {
             uevent_entry_end(entry, UEVENT_ALL);
         }
     }
+}
+
+bool uevent_ioqueue_has_waiters(mp_obj_t self_in) {
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return self->poller->core != NULL && self->poller->registry->map.used > 0;
+}
+
+static mp_obj_t ioqueue_wait_io_event(mp_obj_t self_in, mp_obj_t dt_in) {
+    uevent_ioqueue_wait(self_in, mp_obj_get_int(dt_in));
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_wait_io_event_obj, ioqueue_wait_io_event);
@@ -178,7 +190,14 @@ static void ioqueue_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
+// The loop that sleeps in this IO queue and the awaitable of one event,
+// for python/asyncio (as IOQueue.run_until_complete, IOQueue.wait_event).
+static MP_DEFINE_CONST_STATICMETHOD_OBJ(ioqueue_run_until_complete_obj, MP_ROM_PTR(&uevent_asyncio_run_until_complete_obj));
+static MP_DEFINE_CONST_STATICMETHOD_OBJ(ioqueue_wait_event_obj, MP_ROM_PTR(&uevent_asyncio_wait_event_obj));
+
 static const mp_rom_map_elem_t ioqueue_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_run_until_complete), MP_ROM_PTR(&ioqueue_run_until_complete_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wait_event), MP_ROM_PTR(&ioqueue_wait_event_obj) },
     { MP_ROM_QSTR(MP_QSTR_queue_read), MP_ROM_PTR(&ioqueue_queue_read_obj) },
     { MP_ROM_QSTR(MP_QSTR_queue_write), MP_ROM_PTR(&ioqueue_queue_write_obj) },
     { MP_ROM_QSTR(MP_QSTR_queue_event), MP_ROM_PTR(&ioqueue_queue_event_obj) },

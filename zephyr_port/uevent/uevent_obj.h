@@ -34,6 +34,9 @@ typedef struct _uevent_flag_obj_t {
     uevent_source_t source;
 } uevent_flag_obj_t;
 
+// flag.clear(): unset, and drop an EVENT not delivered yet.
+void uevent_flag_clear_now(uevent_flag_obj_t *self);
+
 extern const mp_obj_type_t uevent_poller_type;
 extern const mp_obj_type_t uevent_entry_type;
 extern const mp_obj_type_t uevent_flag_type;

@@ -1,0 +1,43 @@
+// What asyncio on uevent is made of, in C (python/README.md): the IO queue
+// (uevent_ioqueue.c), the awaitable of one event (uevent_await.c) and the
+// run loop (uevent_asyncio_loop.c).
+#ifndef UEVENT_ASYNCIO_H
+#define UEVENT_ASYNCIO_H
+
+#include "uevent_obj.h"
+
+// asyncio.core's globals, set by _asyncio when the first Task is made.
+extern mp_obj_t mp_asyncio_context;
+
+// The entry slot of each event bit: READ, WRITE, EVENT.
+#define SLOT_OF_READ (0)
+#define SLOT_OF_WRITE (1)
+#define SLOT_OF_EVENT (2)
+
+// A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
+// "no running event loop" before the first Task.
+mp_obj_t uevent_asyncio_global(qstr name);
+// The running loop's IO queue if it is the uevent one; RuntimeError if not.
+mp_obj_t uevent_asyncio_io_queue(void);
+
+// The IO queue's duties: park the current task on obj's event of `slot`;
+// sleep until an event or dt ms (-1: no limit) and queue the woken tasks;
+// whether any task waits on it.
+void uevent_ioqueue_park(mp_obj_t ioqueue, mp_obj_t obj, int slot);
+void uevent_ioqueue_wait(mp_obj_t ioqueue, mp_int_t dt);
+bool uevent_ioqueue_has_waiters(mp_obj_t ioqueue);
+
+// An await of one EVENT of `src` by the current task (wait_event(src));
+// with `flag_wait`, src is a uevent.Flag that a finished wait clears, and
+// a flag already set yields once instead of parking (Flag.wait()).
+mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait);
+
+// asyncio.wait_event(src): src's next EVENT, or a board source's by name.
+MP_DECLARE_CONST_FUN_OBJ_1(uevent_asyncio_wait_event_obj);
+// uevent.source(name): the board source of that name.
+mp_obj_t uevent_source(mp_obj_t name);
+
+// asyncio's run loop: core.run_until_complete(main_task) in C.
+MP_DECLARE_CONST_FUN_OBJ_VAR(uevent_asyncio_run_until_complete_obj);
+
+#endif // UEVENT_ASYNCIO_H

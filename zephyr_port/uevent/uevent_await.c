@@ -1,0 +1,106 @@
+/*
+ * The awaitable of one uevent event: what `await asyncio.wait_event(src)`
+ * and `await flag.wait()` (asyncio.ThreadSafeFlag) await. A C iterator, so
+ * the task's `await` resumes it without a Python frame: its first step parks
+ * the task in the IO queue (or, for a flag already set, queues the task to
+ * run again at once) and yields; its second step, when the loop resumes the
+ * woken task, finishes the await. A cancel is thrown past it: the IO queue's
+ * entry.remove(task) has already unparked the task.
+ *
+ * It has send() too, so asyncio.create_task(), wait_for() and gather() take
+ * it as a coroutine.
+ */
+#include "py/runtime.h"
+#include "uevent_asyncio.h"
+
+typedef enum {
+    AWAIT_START,
+    AWAIT_YIELDED,
+    AWAIT_DONE,
+} await_step_t;
+
+typedef struct _uevent_await_obj_t {
+    mp_obj_base_t base;
+    mp_obj_t src;
+    uint8_t step;
+    bool flag_wait;
+} uevent_await_obj_t;
+
+static const mp_obj_type_t uevent_await_type;
+
+mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait) {
+    uevent_await_obj_t *self = mp_obj_malloc(uevent_await_obj_t, &uevent_await_type);
+    self->src = src;
+    self->step = AWAIT_START;
+    self->flag_wait = flag_wait;
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t wait_event(mp_obj_t src) {
+    if (mp_obj_is_str(src)) {
+        src = uevent_source(src);
+    }
+    return uevent_await_new(src, false);
+}
+MP_DEFINE_CONST_FUN_OBJ_1(uevent_asyncio_wait_event_obj, wait_event);
+
+// Queues the current task to run again after the tasks already due.
+static void requeue_current_task(void) {
+    mp_obj_t push[3];
+    mp_load_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
+    push[2] = uevent_asyncio_global(MP_QSTR_cur_task);
+    mp_call_method_n_kw(1, 0, push);
+}
+
+static mp_obj_t await_iternext(mp_obj_t self_in) {
+    uevent_await_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    switch (self->step) {
+        case AWAIT_START: {
+            mp_obj_t io_queue = uevent_asyncio_io_queue();
+            if (self->flag_wait && ((uevent_flag_obj_t *)MP_OBJ_TO_PTR(self->src))->is_set) {
+                // Set already: still yield once, so a consumer slower than
+                // its ISR lets the other tasks run between its waits.
+                requeue_current_task();
+            } else {
+                uevent_ioqueue_park(io_queue, self->src, SLOT_OF_EVENT);
+            }
+            self->step = AWAIT_YIELDED;
+            return mp_const_none;
+        }
+        case AWAIT_YIELDED:
+            // Resumed by the loop: the event came (or the flag was set).
+            self->step = AWAIT_DONE;
+            if (self->flag_wait) {
+                uevent_flag_clear_now(MP_OBJ_TO_PTR(self->src));
+            }
+            return MP_OBJ_STOP_ITERATION;
+        default:
+            return MP_OBJ_STOP_ITERATION;
+    }
+}
+
+// send(None): one step, as a coroutine's; StopIteration when done.
+static mp_obj_t await_send(mp_obj_t self_in, mp_obj_t value) {
+    if (value != mp_const_none) {
+        mp_raise_TypeError(MP_ERROR_TEXT("can't send non-None value"));
+    }
+    mp_obj_t ret = await_iternext(self_in);
+    if (ret == MP_OBJ_STOP_ITERATION) {
+        mp_raise_StopIteration(MP_OBJ_NULL);
+    }
+    return ret;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(await_send_obj, await_send);
+
+static const mp_rom_map_elem_t await_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&await_send_obj) },
+};
+static MP_DEFINE_CONST_DICT(await_locals_dict, await_locals_dict_table);
+
+static MP_DEFINE_CONST_OBJ_TYPE(
+    uevent_await_type,
+    MP_QSTR_event_wait,
+    MP_TYPE_FLAG_ITER_IS_ITERNEXT,
+    iter, await_iternext,
+    locals_dict, &await_locals_dict
+    );
