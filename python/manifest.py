@@ -11,4 +11,4 @@ package(
 # places it at $(UEVENT_STOCK_ASYNCIO)/asyncio/stock.py (zephyr_port/port.cmake),
 # since a manifest freezes a file under its own name.
 package("asyncio", ("stock.py",), base_path="$(UEVENT_STOCK_ASYNCIO)", opt=3)
-package("asyncio", ("__init__.py", "ueventio.py"), base_path="$(UEVENT_DIR)/python", opt=3)
+package("asyncio", ("__init__.py",), base_path="$(UEVENT_DIR)/python", opt=3)

@@ -22,6 +22,7 @@ set(port_files_always
     uevent/uevent_ioqueue.c
     uevent/uevent_await.c
     uevent/uevent_asyncio_loop.c
+    uevent/uevent_asyncio_sleep.c
     uevent/uevent_sources.c
     uevent/uevent_board.c
     uevent/moduevent.c

@@ -73,20 +73,45 @@ del sp
 gc.collect()
 
 
-async def task_wait_event(lat):
+# Heap allocated per await in a steady wait loop: awaits HEAP_FROM to
+# HEAP_FROM + HEAP_N of a row run with garbage collection off, and the
+# growth of gc.mem_alloc() over them is divided by HEAP_N (outside the
+# measured edge -> task path: after the stamp, before the next edge).
+HEAP_FROM = 100
+HEAP_N = 50
+
+
+def heap_mark(i, box):
+    if i == HEAP_FROM:
+        gc.collect()
+        gc.disable()
+        box[0] = gc.mem_alloc()
+    elif i == HEAP_FROM + HEAP_N:
+        box[1] = gc.mem_alloc()
+        gc.enable()
+
+
+def heap_result(name, box):
+    if box[1] is not None:
+        result("heap_" + name, [box[1] - box[0], HEAP_N])
+
+
+async def task_wait_event(lat, box):
     since_edge = B.since_edge
     edge = B.edge
     wait_event = asyncio.wait_event
     for i in range(len(lat)):
+        heap_mark(i, box)
         edge(pin, EDGE_DELAY_US)
         await wait_event(pin)
         lat[i] = since_edge()
 
 
-async def task_tsf(flag, lat):
+async def task_tsf(flag, lat, box):
     since_edge = B.since_edge
     edge = B.edge
     for i in range(len(lat)):
+        heap_mark(i, box)
         edge(pin, EDGE_DELAY_US)
         await flag.wait()
         lat[i] = since_edge()
@@ -95,18 +120,22 @@ async def task_tsf(flag, lat):
 # asyncio over uevent: a task awaiting the pin itself.
 asyncio.use_uevent()
 pin.irq(handler=None, trigger=3)
-asyncio.run(task_wait_event(lat))
+box = [0, None]
+asyncio.run(task_wait_event(lat, box))
 samples("uevent_asyncio_pin", lat)
+heap_result("uevent_asyncio_pin", box)
 
 # asyncio over uevent: ThreadSafeFlag set by a hard Pin IRQ handler.
 flag = asyncio.ThreadSafeFlag()
 pin.irq(handler=lambda _: flag.set(), trigger=3, hard=True)
-asyncio.run(task_tsf(flag, lat))
+box = [0, None]
+asyncio.run(task_tsf(flag, lat, box))
 samples("uevent_asyncio_tsf_hard", lat)
+heap_result("uevent_asyncio_tsf_hard", box)
 
 # asyncio over uevent: ThreadSafeFlag set by a soft Pin IRQ handler.
 pin.irq(handler=lambda _: flag.set(), trigger=3, hard=False)
-asyncio.run(task_tsf(flag, lat))
+asyncio.run(task_tsf(flag, lat, [0, None]))
 samples("uevent_asyncio_tsf_soft", lat)
 
 # Stock asyncio over select.poll: its ThreadSafeFlag set by a soft handler
@@ -114,8 +143,10 @@ samples("uevent_asyncio_tsf_soft", lat)
 asyncio.use_select_poll()
 flag = asyncio.ThreadSafeFlag()
 pin.irq(handler=lambda _: flag.set(), trigger=3, hard=False)
-asyncio.run(task_tsf(flag, lat))
+box = [0, None]
+asyncio.run(task_tsf(flag, lat, box))
 samples("select_asyncio_tsf_soft", lat)
+heap_result("select_asyncio_tsf_soft", box)
 
 pin.irq(handler=None, trigger=0)
 asyncio.use_uevent()

@@ -19,6 +19,8 @@ LATENCY_ROWS = [
     ("select_poll_tsf", "select.poll: edge -> poll returns (ThreadSafeFlag, soft IRQ)"),
     ("select_asyncio_tsf_soft", "stock asyncio: edge -> task (ThreadSafeFlag, soft IRQ)"),
 ]
+# Rows whose steady-loop heap use is measured (bench/device/latency.py).
+HEAP_ROWS = ["uevent_asyncio_pin", "uevent_asyncio_tsf_hard", "select_asyncio_tsf_soft"]
 SETUP_ROWS = [
     ("setup_uevent_tsf", "uevent asyncio: await fresh ThreadSafeFlag"),
     ("setup_select_tsf", "stock asyncio: await fresh ThreadSafeFlag"),
@@ -91,6 +93,13 @@ def summarize(
         setup[key] = {"label": label, "first": values[0], **rest.as_dict()}
     res["setup"] = setup
 
+    # 7. heap allocated per await in a steady wait loop: [bytes, awaits].
+    res["heap_per_await"] = {
+        key: round(out.results[f"heap_{key}"][0] / out.results[f"heap_{key}"][1], 1)
+        for key in HEAP_ROWS
+        if f"heap_{key}" in out.results
+    }
+
     # 6. footprint
     res["footprint"] = footprints
     res["targets"] = targets(res)
@@ -151,6 +160,72 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
                 "met": t <= 0.5 * sel_task,
             }
         )
+    out += issue12_targets(res, floor, sel_task)
+    return out
+
+
+def issue12_targets(res: dict[str, Any], floor: float, sel_task: float) -> list[dict[str, Any]]:
+    """Issue 12's targets for asyncio on uevent."""
+    lat = res["latency"]
+    out: list[dict[str, Any]] = []
+    for key, bound in (("uevent_asyncio_pin", 2.5), ("uevent_asyncio_tsf_hard", 3.0)):
+        d = lat[key]
+        out.append(
+            {
+                "target": f"issue 12: median edge -> task at most {bound}x the C floor ({key})",
+                "measured": f"{d['median']:.0f} cycles = {_ratio(d['median'], floor)}x",
+                "met": d["median"] <= bound * floor,
+            }
+        )
+        out.append(
+            {
+                "target": f"issue 12: at most 0.35x the stock select.poll path ({key})",
+                "measured": f"{d['median'] / sel_task:.3f}x",
+                "met": d["median"] <= 0.35 * sel_task,
+            }
+        )
+        out.append(
+            {
+                "target": f"issue 12: p99 at most 1.2x the median ({key})",
+                "measured": f"p99 {d['p99']:.0f}, median {d['median']:.0f}",
+                "met": d["p99"] <= 1.2 * d["median"],
+            }
+        )
+        heap = res.get("heap_per_await", {}).get(key)
+        if heap is not None:
+            out.append(
+                {
+                    "target": f"issue 12: an await of a registered event allocates nothing ({key})",
+                    "measured": f"{heap:g} bytes per await",
+                    "met": heap == 0,
+                }
+            )
+    thr = {r["target_hz"]: r for r in res["throughput"]["uevent"]}
+    if 2000 in thr:
+        h = thr[2000]["handled_per_s"]
+        out.append(
+            {
+                "target": "issue 12: ISR at 2,000/s, at least 1,500/s handled",
+                "measured": f"{h}/s",
+                "met": h >= 1500,
+            }
+        )
+    iu, isl = res["idle"]["uevent"], res["idle"]["select"]
+    out.append(
+        {
+            "target": "issue 12: asyncio idle thread cycles at or below select's",
+            "measured": f"{iu['thread_cycles']:,} against {isl['thread_cycles']:,}",
+            "met": iu["thread_cycles"] <= isl["thread_cycles"],
+        }
+    )
+    setup = res["setup"]["setup_uevent_tsf"]["median"]
+    out.append(
+        {
+            "target": "issue 12: await a fresh ThreadSafeFlag until asleep in at most 6,000 cycles",
+            "measured": f"{setup:,.0f}",
+            "met": setup <= 6000,
+        }
+    )
     return out
 
 
@@ -235,6 +310,22 @@ def table(res: dict[str, Any]) -> str:
                 _ratio(ru["handled_per_s"], max(1, rs["handled_per_s"])),
             )
         )
+    heap = res.get("heap_per_await", {})
+    sel_heap = heap.get("select_asyncio_tsf_soft")
+    for key, label in (
+        ("uevent_asyncio_pin", "pin"),
+        ("uevent_asyncio_tsf_hard", "ThreadSafeFlag"),
+    ):
+        if key in heap and sel_heap is not None:
+            add(
+                _row(
+                    2,
+                    f"heap bytes allocated per await, steady loop ({label})",
+                    _fmt(heap[key]),
+                    _fmt(sel_heap),
+                    _ratio(heap[key], max(1.0, sel_heap)),
+                )
+            )
     st = res["setup"]
     for kind, label in (("tsf", "ThreadSafeFlag"), ("event", "Event")):
         u, s = st[f"setup_uevent_{kind}"], st[f"setup_select_{kind}"]

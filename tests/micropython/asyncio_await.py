@@ -129,3 +129,55 @@ except SystemExit as e:
     print("SystemExit", e.args)
 asyncio.new_event_loop()
 print("after", asyncio.run(value()))
+
+
+# A steady wait loop allocates nothing: after the first wait, the task's
+# registration is kept between its waits and the awaitable is reused (the
+# heap is locked for 50 waits on a flag set by a hard Timer callback, on a
+# periodic Timer itself, on a flag that is set already each time, and for
+# 50 sleep_ms(0)). A
+# registration kept for a woken task ends when the loop next sleeps.
+import machine
+import micropython
+
+
+async def steady(make_awaitable, n):
+    await make_awaitable()
+    micropython.heap_lock()
+    try:
+        i = 0
+        while i < n:
+            await make_awaitable()
+            i += 1
+    finally:
+        micropython.heap_unlock()
+    return i
+
+
+async def heap_locked_waits():
+    f = asyncio.ThreadSafeFlag()
+    t = machine.Timer(-1, mode=machine.Timer.PERIODIC, period=2, callback=lambda t: f.set(), hard=True)
+    try:
+        print("flag, waits", await steady(f.wait, 50))
+        print("pin-like timer, waits", await steady(lambda: asyncio.wait_event(t), 50))
+    finally:
+        t.deinit()
+    f.set()
+
+    def set_then_wait():
+        f.set()
+        return f.wait()
+
+    print("flag set already, waits", await steady(set_then_wait, 50))
+    print("sleep_ms(0), waits", await steady(lambda: asyncio.sleep_ms(0), 50))
+    await asyncio.sleep_ms(1)
+    base = uevent.stats()["entries_in_use"]
+    g = uevent.Flag()
+    asyncio.create_task(set_later(g, 1))
+    await asyncio.wait_event(g)
+    print("kept after the wait", uevent.stats()["entries_in_use"] - base)
+    await asyncio.sleep_ms(1)
+    print("ended once the loop slept", uevent.stats()["entries_in_use"] - base)
+
+
+asyncio.run(heap_locked_waits())

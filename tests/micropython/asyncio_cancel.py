@@ -73,7 +73,8 @@ async def main():
 
     # 12 flags awaited at once and set in reverse order wake exactly their
     # own tasks (each task waits in its flag's entry), in two rounds, and
-    # every registration ends with its wait.
+    # every registration ends once the loop sleeps after the waits (it is
+    # kept until then for a next wait).
     flags = [asyncio.ThreadSafeFlag() for _ in range(12)]
     for rnd in range(2):
         woke = []
@@ -89,6 +90,7 @@ async def main():
             flags[i].set()
             await asyncio.sleep_ms(0)
         await asyncio.gather(*ts)
+        await asyncio.sleep_ms(1)
         print("woke in order", woke == list(reversed(range(12))), "leaked", used() - base)
 
 

@@ -9,10 +9,14 @@
 // asyncio.core's globals, set by _asyncio when the first Task is made.
 extern mp_obj_t mp_asyncio_context;
 
-// The entry slot of each event bit: READ, WRITE, EVENT.
+// The entry slot of each event bit: READ, WRITE, EVENT; then the awaitable
+// of the entry's last EVENT wait, kept for the next one.
 #define SLOT_OF_READ (0)
 #define SLOT_OF_WRITE (1)
 #define SLOT_OF_EVENT (2)
+#define UEVENT_TASK_SLOTS (3)
+#define SLOT_OF_AWAITABLE (3)
+#define UEVENT_ENTRY_SLOTS (4)
 
 // A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
 // "no running event loop" before the first Task.
@@ -20,12 +24,19 @@ mp_obj_t uevent_asyncio_global(qstr name);
 // The running loop's IO queue if it is the uevent one; RuntimeError if not.
 mp_obj_t uevent_asyncio_io_queue(void);
 
-// The IO queue's duties: park the current task on obj's event of `slot`;
-// sleep until an event or dt ms (-1: no limit) and queue the woken tasks;
-// whether any task waits on it.
-void uevent_ioqueue_park(mp_obj_t ioqueue, mp_obj_t obj, int slot);
-void uevent_ioqueue_wait(mp_obj_t ioqueue, mp_int_t dt);
+// The IO queue's duties: park the current task on obj's event of `slot`
+// (returns the entry's slots); sleep until an event or dt ms (-1: no limit)
+// and queue the woken tasks on task_queue (MP_OBJ_NULL: the loop's); whether any task waits on it; end the
+// registrations kept since the last sleep that no task came back for.
+mp_obj_t *uevent_ioqueue_park(mp_obj_t ioqueue, mp_obj_t obj, int slot);
+void uevent_ioqueue_wait(mp_obj_t ioqueue, mp_int_t dt, mp_obj_t task_queue);
 bool uevent_ioqueue_has_waiters(mp_obj_t ioqueue);
+void uevent_ioqueue_end_idle(mp_obj_t ioqueue);
+// Where the running uevent IO queue keeps the awaitable of src's last EVENT
+// wait (src a Flag, Pin, Timer or board source still registered), or NULL.
+mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src);
+// A Pin, Timer or board source: an object registered by identity.
+bool uevent_is_edge_source(mp_obj_t obj);
 
 // An await of one EVENT of `src` by the current task (wait_event(src));
 // with `flag_wait`, src is a uevent.Flag that a finished wait clears, and
@@ -36,6 +47,9 @@ mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait);
 MP_DECLARE_CONST_FUN_OBJ_1(uevent_asyncio_wait_event_obj);
 // uevent.source(name): the board source of that name.
 mp_obj_t uevent_source(mp_obj_t name);
+
+// asyncio.sleep_ms(t): one awaitable, re-armed by every call.
+MP_DECLARE_CONST_FUN_OBJ_1(uevent_asyncio_sleep_ms_obj);
 
 // asyncio's run loop: core.run_until_complete(main_task) in C.
 MP_DECLARE_CONST_FUN_OBJ_VAR(uevent_asyncio_run_until_complete_obj);

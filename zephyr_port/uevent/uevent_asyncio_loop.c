@@ -15,6 +15,37 @@
 #include "py/objgenerator.h"
 #include "uevent_asyncio.h"
 
+// The globals of asyncio.core that every step reads or writes, as their
+// slots in its dict: found again whenever the dict's table moved (a global
+// was added) instead of being hashed on every step.
+typedef struct _step_globals_t {
+    mp_map_t *map;
+    mp_map_elem_t *table;
+    mp_map_elem_t *task_queue;
+    mp_map_elem_t *io_queue;
+    mp_map_elem_t *cur_task;
+} step_globals_t;
+
+static mp_map_elem_t *global_slot(mp_map_t *map, qstr name) {
+    mp_map_elem_t *elem = mp_map_lookup(map, MP_OBJ_NEW_QSTR(name), MP_MAP_LOOKUP);
+    if (elem == NULL) {
+        mp_raise_type_arg(&mp_type_KeyError, MP_OBJ_NEW_QSTR(name));
+    }
+    return elem;
+}
+
+static step_globals_t *step_globals(step_globals_t *g) {
+    mp_map_t *map = &((mp_obj_dict_t *)MP_OBJ_TO_PTR(mp_asyncio_context))->map;
+    if (g->map != map || g->table != map->table) {
+        g->task_queue = global_slot(map, MP_QSTR__task_queue);
+        g->io_queue = global_slot(map, MP_QSTR__io_queue);
+        g->cur_task = global_slot(map, MP_QSTR_cur_task);
+        g->map = map;
+        g->table = map->table;
+    }
+    return g;
+}
+
 static void set_global(qstr name, mp_obj_t value) {
     mp_obj_dict_store(mp_asyncio_context, MP_OBJ_NEW_QSTR(name), value);
 }
@@ -40,11 +71,19 @@ static mp_int_t ms_until(mp_obj_t ph_key) {
 }
 
 // The loop's one sleep, in whichever IO queue the loop has.
-static void wait_for_io(mp_obj_t io_queue, mp_int_t dt) {
+static void wait_for_io(mp_obj_t io_queue, mp_int_t dt, mp_obj_t task_queue) {
     if (mp_obj_is_type(io_queue, &uevent_ioqueue_type)) {
-        uevent_ioqueue_wait(io_queue, dt);
+        uevent_ioqueue_wait(io_queue, dt, task_queue);
     } else {
         call_method(io_queue, MP_QSTR_wait_io_event, 1, MP_OBJ_NEW_SMALL_INT(dt));
+    }
+}
+
+// The registrations the uevent IO queue keeps for woken tasks end when the
+// loop sleeps, or here, when it returns.
+static void end_kept_registrations(mp_obj_t io_queue) {
+    if (mp_obj_is_type(io_queue, &uevent_ioqueue_type)) {
+        uevent_ioqueue_end_idle(io_queue);
     }
 }
 
@@ -58,12 +97,13 @@ static bool io_queue_has_waiters(mp_obj_t io_queue) {
 // Polls IO, sleeping until the first task is due; false when nothing can
 // ever run again and the loop must return (no task, no IO wait, and the
 // main task is done or absent).
-static bool wait_until_a_task_is_due(mp_obj_t main_task) {
+static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
     mp_int_t dt = 1;
     while (dt > 0) {
         dt = -1;
-        mp_obj_t head = call_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_peek, 0, MP_OBJ_NULL);
-        mp_obj_t io_queue = uevent_asyncio_global(MP_QSTR__io_queue);
+        mp_obj_t task_queue = step_globals(g)->task_queue->value;
+        mp_obj_t head = call_method(task_queue, MP_QSTR_peek, 0, MP_OBJ_NULL);
+        mp_obj_t io_queue = g->io_queue->value;
         if (head != mp_const_none) {
             // Due now or late: 0, a poll that does not sleep (-1 would
             // sleep for ever).
@@ -74,13 +114,14 @@ static bool wait_until_a_task_is_due(mp_obj_t main_task) {
         } else if (!io_queue_has_waiters(io_queue)) {
             set_global(MP_QSTR_cur_task, mp_const_none);
             if (main_task == mp_const_none || !mp_obj_is_true(mp_load_attr(main_task, MP_QSTR_state))) {
+                end_kept_registrations(io_queue);
                 return false;
             }
             // Nothing can wake the loop, but the main task is not done: keep
             // going, as upstream does, so a debugger can still look in.
             dt = 3;
         }
-        wait_for_io(io_queue, dt);
+        wait_for_io(io_queue, dt, task_queue);
     }
     return true;
 }
@@ -169,9 +210,10 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         // No Task was ever made: nothing to run.
         return mp_const_none;
     }
-    while (wait_until_a_task_is_due(main_task)) {
-        mp_obj_t task = call_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_pop, 0, MP_OBJ_NULL);
-        set_global(MP_QSTR_cur_task, task);
+    step_globals_t g = { NULL, NULL, NULL, NULL, NULL };
+    while (wait_until_a_task_is_due(main_task, &g)) {
+        mp_obj_t task = call_method(step_globals(&g)->task_queue->value, MP_QSTR_pop, 0, MP_OBJ_NULL);
+        g.cur_task->value = task;
         mp_obj_t pending = mp_load_attr(task, MP_QSTR_data);
         mp_obj_t result;
         mp_vm_return_kind_t kind = resume_task(task, pending, &result);
@@ -193,6 +235,7 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         }
         if (task == main_task) {
             set_global(MP_QSTR_cur_task, mp_const_none);
+            end_kept_registrations(uevent_asyncio_global(MP_QSTR__io_queue));
             if (!is_instance(ended, MP_OBJ_FROM_PTR(&mp_type_StopIteration))) {
                 mp_store_attr(task, MP_QSTR_state, mp_const_false);
                 nlr_raise(ended);

@@ -29,10 +29,26 @@ typedef struct _uevent_await_obj_t {
 static const mp_obj_type_t uevent_await_type;
 
 mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait) {
+    // The awaitable of src's last wait, done: the usual `while True: await
+    // ...` loop allocates nothing (an awaitable is for one await).
+    // A Flag keeps the one of its wait() itself (a set flag is not parked),
+    // other sources in their registration, while it lasts.
+    mp_obj_t *kept = flag_wait ? &((uevent_flag_obj_t *)MP_OBJ_TO_PTR(src))->awaitable
+        : uevent_ioqueue_await_slot(src);
+    if (kept != NULL && *kept != MP_OBJ_NULL) {
+        uevent_await_obj_t *self = MP_OBJ_TO_PTR(*kept);
+        if (self->step == AWAIT_DONE && self->src == src && self->flag_wait == flag_wait) {
+            self->step = AWAIT_START;
+            return *kept;
+        }
+    }
     uevent_await_obj_t *self = mp_obj_malloc(uevent_await_obj_t, &uevent_await_type);
     self->src = src;
     self->step = AWAIT_START;
     self->flag_wait = flag_wait;
+    if (kept != NULL && (*kept == MP_OBJ_NULL || flag_wait)) {
+        *kept = MP_OBJ_FROM_PTR(self);
+    }
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -62,7 +78,10 @@ static mp_obj_t await_iternext(mp_obj_t self_in) {
                 // its ISR lets the other tasks run between its waits.
                 requeue_current_task();
             } else {
-                uevent_ioqueue_park(io_queue, self->src, SLOT_OF_EVENT);
+                mp_obj_t *slots = uevent_ioqueue_park(io_queue, self->src, SLOT_OF_EVENT);
+                if (!self->flag_wait) {
+                    slots[SLOT_OF_AWAITABLE] = self_in;
+                }
             }
             self->step = AWAIT_YIELDED;
             return mp_const_none;

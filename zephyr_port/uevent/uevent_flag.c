@@ -12,6 +12,7 @@ static mp_obj_t uevent_flag_make_new(const mp_obj_type_t *type, size_t n_args, s
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     uevent_flag_obj_t *self = mp_obj_malloc(uevent_flag_obj_t, type);
     self->is_set = false;
+    self->awaitable = MP_OBJ_NULL;
     uevent_source_init(&self->source);
     return MP_OBJ_FROM_PTR(self);
 }

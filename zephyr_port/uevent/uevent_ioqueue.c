@@ -1,14 +1,16 @@
 /*
  * uevent.IOQueue: asyncio's IO queue in C (python/README.md).
  *
- * asyncio's core calls four things on its IO queue: queue_read(s) and
- * queue_write(s) (streams; our queue_event(s) too) park the current task on
- * s, wait_io_event(dt) is the loop's only sleep, and `map` says whether any
- * task waits on IO. Here the waiting task sits in the uevent entry itself
- * (entry->waiting[slot of its bit]), the entry is the task's .data (so Task.cancel()
- * calls entry.remove(task)), and wait_io_event() pushes the task of each
- * delivered bit onto asyncio's task queue: no Python frame runs between the
- * event and the task. A registration ends when no task waits on it any more.
+ * asyncio calls queue_read(s) / queue_write(s) (streams) and our awaitables
+ * call uevent_ioqueue_park() to park the current task on s; wait_io_event(dt)
+ * is the loop's only sleep; `map` says whether any task waits on IO.
+ * (Upstream's IOQueue.remove(task) is only called by the Python Task, which
+ * _asyncio replaces.) The waiting task sits in the uevent entry itself
+ * (entry->waiting[slot of its bit]), the entry is the task's .data (so
+ * Task.cancel() calls entry.remove(task)), and the wait pushes the task of
+ * each delivered bit onto asyncio's task queue: no Python frame runs between
+ * the event and the task. A registration ends when its tasks are cancelled,
+ * or, once they were woken, when the loop next sleeps without them back.
  */
 #include "py/objlist.h"
 #include "py/runtime.h"
@@ -18,6 +20,10 @@ typedef struct _uevent_ioqueue_obj_t {
     mp_obj_base_t base;
     uevent_poller_obj_t *poller;
     mp_obj_t ready;                     // the list each wait fills, reused
+    // Entries whose tasks were woken since the loop last went to sleep,
+    // chained through entry->data (the last one's is MP_OBJ_SENTINEL; an
+    // entry not on the chain has None); MP_OBJ_NULL: none.
+    mp_obj_t idle;
 } uevent_ioqueue_obj_t;
 
 mp_obj_t uevent_asyncio_global(qstr name) {
@@ -37,40 +43,74 @@ mp_obj_t uevent_asyncio_io_queue(void) {
 
 static bool entry_has_waiters(uevent_entry_obj_t *entry) {
     mp_obj_t *w = entry->waiting;
-    return w != NULL && (w[0] != MP_OBJ_NULL || w[1] != MP_OBJ_NULL || w[2] != MP_OBJ_NULL);
+    return w != NULL && (w[SLOT_OF_READ] != MP_OBJ_NULL || w[SLOT_OF_WRITE] != MP_OBJ_NULL
+           || w[SLOT_OF_EVENT] != MP_OBJ_NULL);
 }
 
 static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     uevent_ioqueue_obj_t *self = mp_obj_malloc(uevent_ioqueue_obj_t, type);
     self->poller = NULL;
+    self->idle = MP_OBJ_NULL;
     self->ready = mp_obj_new_list(0, NULL);
     self->poller = MP_OBJ_TO_PTR(MP_OBJ_TYPE_GET_SLOT(&uevent_poller_type, make_new)(&uevent_poller_type, 0, 0, NULL));
     return MP_OBJ_FROM_PTR(self);
 }
 
-void uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
+// The entry slots, allocated at the first wait: for an entry made here, a
+// MemoryError ends the registration again, as if the wait had not been asked.
+static void entry_alloc_slots(uevent_entry_obj_t *entry) {
+    entry->waiting = m_new_maybe(mp_obj_t, UEVENT_ENTRY_SLOTS);
+    if (entry->waiting == NULL) {
+        uevent_entry_end(entry, UEVENT_ALL);
+        m_malloc_fail(UEVENT_ENTRY_SLOTS * sizeof(mp_obj_t));
+    }
+    for (int i = 0; i < UEVENT_ENTRY_SLOTS; i++) {
+        entry->waiting[i] = MP_OBJ_NULL;
+    }
+}
+
+mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
     mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
     }
-    uevent_entry_obj_t *entry = uevent_poller_add(self->poller, obj, 1 << slot);
-    if (entry->waiting == NULL) {
-        entry->waiting = m_new_maybe(mp_obj_t, 3);
-        if (entry->waiting == NULL) {
-            // Armed for nobody: undo, as if the wait had not been asked.
-            uevent_entry_end(entry, UEVENT_ALL);
-            m_malloc_fail(3 * sizeof(mp_obj_t));
+    uint16_t bit = 1 << slot;
+    uevent_entry_obj_t *entry = uevent_poller_find(self->poller, obj);
+    if (entry != NULL && entry->waiting != NULL) {
+        // Still registered (its task was woken and is back before the loop
+        // slept, or another bit waits): no allocation.
+        if (entry->waiting[slot] != MP_OBJ_NULL) {
+            mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("another task waits for this event"));
         }
-        entry->waiting[0] = entry->waiting[1] = entry->waiting[2] = MP_OBJ_NULL;
-    }
-    if (entry->waiting[slot] != MP_OBJ_NULL) {
-        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("another task waits for this event"));
+        uevent_entry_rearm(entry, bit);
+    } else {
+        entry = uevent_poller_add(self->poller, obj, bit);
+        if (entry->waiting == NULL) {
+            entry_alloc_slots(entry);
+        }
     }
     entry->waiting[slot] = task;
+    self->poller->tasks_parked++;
     // Task.cancel() (a wait_for timeout too) reaches the entry through this.
     mp_store_attr(task, MP_QSTR_data, MP_OBJ_FROM_PTR(entry));
+    return entry->waiting;
+}
+
+mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src) {
+    if (mp_asyncio_context == MP_OBJ_NULL
+        || !(mp_obj_is_type(src, &uevent_flag_type) || uevent_is_edge_source(src))) {
+        return NULL;
+    }
+    mp_map_elem_t *elem = mp_map_lookup(&((mp_obj_dict_t *)MP_OBJ_TO_PTR(mp_asyncio_context))->map,
+        MP_OBJ_NEW_QSTR(MP_QSTR__io_queue), MP_MAP_LOOKUP);
+    if (elem == NULL || !mp_obj_is_type(elem->value, &uevent_ioqueue_type)) {
+        return NULL;
+    }
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(elem->value);
+    uevent_entry_obj_t *entry = uevent_poller_find(self->poller, src);
+    return entry != NULL && entry->waiting != NULL ? &entry->waiting[SLOT_OF_AWAITABLE] : NULL;
 }
 
 static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
@@ -88,27 +128,14 @@ static mp_obj_t ioqueue_queue_write(mp_obj_t self_in, mp_obj_t obj) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_write_obj, ioqueue_queue_write);
 
-// Ours: wait for EVENT (a Pin edge, a Flag, a Timer expiry, a board source).
-static mp_obj_t ioqueue_queue_event(mp_obj_t self_in, mp_obj_t obj) {
-    return ioqueue_enqueue(self_in, obj, SLOT_OF_EVENT);
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_event_obj, ioqueue_queue_event);
-
-// Upstream's IOQueue.remove(task); tasks here link to their entry instead.
-static mp_obj_t ioqueue_remove(mp_obj_t self_in, mp_obj_t task) {
-    (void)self_in;
-    (void)task;
-    return mp_const_none;
-}
-static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_remove_obj, ioqueue_remove);
-
 // entry.remove(task): the task stops waiting (Task.cancel()); its bit is
 // disarmed, and the registration ends when no task is left on it.
 static mp_obj_t entry_remove_task(mp_obj_t entry_in, mp_obj_t task) {
     uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(entry_in);
-    for (int slot = 0; entry->waiting != NULL && slot < 3; slot++) {
+    for (int slot = 0; entry->waiting != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
         if (entry->waiting[slot] == task) {
             entry->waiting[slot] = MP_OBJ_NULL;
+            entry->poller->tasks_parked--;
             uevent_entry_end(entry, 1 << slot);
         }
     }
@@ -126,17 +153,46 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
         return;
     }
     entry->waiting[slot] = MP_OBJ_NULL;
+    entry->poller->tasks_parked--;
     push[2] = task;
     mp_call_method_n_kw(1, 0, push);
+}
+
+// An entry whose tasks were all woken stays registered until the loop next
+// sleeps: a task that waits on it again before then (the usual event loop)
+// re-arms it without allocating.
+static void keep_until_sleep(uevent_ioqueue_obj_t *self, uevent_entry_obj_t *entry) {
+    if (entry->data == mp_const_none) {
+        entry->data = self->idle == MP_OBJ_NULL ? MP_OBJ_SENTINEL : self->idle;
+        self->idle = MP_OBJ_FROM_PTR(entry);
+    }
+}
+
+void uevent_ioqueue_end_idle(mp_obj_t self_in) {
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    mp_obj_t next = self->idle;
+    self->idle = MP_OBJ_NULL;
+    while (next != MP_OBJ_NULL && next != MP_OBJ_SENTINEL) {
+        uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(next);
+        next = entry->data;
+        entry->data = mp_const_none;
+        if (!entry_has_waiters(entry)) {
+            uevent_entry_end(entry, UEVENT_ALL);
+        }
+    }
 }
 
 // wait_io_event(dt): sleeps until an event or dt ms (-1: no limit), then
 // queues the task of each delivered bit. Delivered bits are one-shot, so a
 // woken task's bit is already disarmed.
-void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt) {
+void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt, mp_obj_t task_queue) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
+    }
+    if (dt != 0) {
+        // About to sleep: no woken task came back for these.
+        uevent_ioqueue_end_idle(self_in);
     }
     mp_obj_t ready = uevent_poller_wait(self->poller, dt, self->ready);
     mp_obj_list_t *list = MP_OBJ_TO_PTR(ready);
@@ -144,7 +200,10 @@ void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt) {
         return;
     }
     mp_obj_t push[3];
-    mp_load_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
+    if (task_queue == MP_OBJ_NULL) {
+        task_queue = uevent_asyncio_global(MP_QSTR__task_queue);
+    }
+    mp_load_method(task_queue, MP_QSTR_push, push);
     for (size_t i = 0; i < list->len; i++) {
         uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(list->items[i]);
         uint16_t flags = entry->flags;
@@ -158,18 +217,18 @@ void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt) {
             wake_slot(entry, SLOT_OF_WRITE, push);
         }
         if (!entry_has_waiters(entry)) {
-            uevent_entry_end(entry, UEVENT_ALL);
+            keep_until_sleep(self, entry);
         }
     }
 }
 
 bool uevent_ioqueue_has_waiters(mp_obj_t self_in) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    return self->poller->core != NULL && self->poller->registry->map.used > 0;
+    return self->poller->core != NULL && self->poller->tasks_parked > 0;
 }
 
 static mp_obj_t ioqueue_wait_io_event(mp_obj_t self_in, mp_obj_t dt_in) {
-    uevent_ioqueue_wait(self_in, mp_obj_get_int(dt_in));
+    uevent_ioqueue_wait(self_in, mp_obj_get_int(dt_in), MP_OBJ_NULL);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_wait_io_event_obj, ioqueue_wait_io_event);
@@ -180,9 +239,8 @@ static void ioqueue_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         return; // no stores
     }
     if (attr == MP_QSTR_map) {
-        // asyncio's "any task waiting on IO": the registered objects, as a
-        // registration lasts exactly while a task waits on it.
-        dest[0] = MP_OBJ_NEW_SMALL_INT(self->poller->core == NULL ? 0 : self->poller->registry->map.used);
+        // asyncio's "any task waiting on IO": how many wait.
+        dest[0] = MP_OBJ_NEW_SMALL_INT(self->poller->core == NULL ? 0 : self->poller->tasks_parked);
     } else if (attr == MP_QSTR_poller) {
         dest[0] = MP_OBJ_FROM_PTR(self->poller);
     } else {
@@ -190,18 +248,19 @@ static void ioqueue_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     }
 }
 
-// The loop that sleeps in this IO queue and the awaitable of one event,
-// for python/asyncio (as IOQueue.run_until_complete, IOQueue.wait_event).
+// The loop that sleeps in this IO queue, the awaitable of one event and
+// sleep_ms, for python/asyncio (IOQueue.run_until_complete, .wait_event,
+// .sleep_ms).
 static MP_DEFINE_CONST_STATICMETHOD_OBJ(ioqueue_run_until_complete_obj, MP_ROM_PTR(&uevent_asyncio_run_until_complete_obj));
 static MP_DEFINE_CONST_STATICMETHOD_OBJ(ioqueue_wait_event_obj, MP_ROM_PTR(&uevent_asyncio_wait_event_obj));
+static MP_DEFINE_CONST_STATICMETHOD_OBJ(ioqueue_sleep_ms_obj, MP_ROM_PTR(&uevent_asyncio_sleep_ms_obj));
 
 static const mp_rom_map_elem_t ioqueue_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_run_until_complete), MP_ROM_PTR(&ioqueue_run_until_complete_obj) },
     { MP_ROM_QSTR(MP_QSTR_wait_event), MP_ROM_PTR(&ioqueue_wait_event_obj) },
+    { MP_ROM_QSTR(MP_QSTR_sleep_ms), MP_ROM_PTR(&ioqueue_sleep_ms_obj) },
     { MP_ROM_QSTR(MP_QSTR_queue_read), MP_ROM_PTR(&ioqueue_queue_read_obj) },
     { MP_ROM_QSTR(MP_QSTR_queue_write), MP_ROM_PTR(&ioqueue_queue_write_obj) },
-    { MP_ROM_QSTR(MP_QSTR_queue_event), MP_ROM_PTR(&ioqueue_queue_event_obj) },
-    { MP_ROM_QSTR(MP_QSTR_remove), MP_ROM_PTR(&ioqueue_remove_obj) },
     { MP_ROM_QSTR(MP_QSTR_wait_io_event), MP_ROM_PTR(&ioqueue_wait_io_event_obj) },
 };
 static MP_DEFINE_CONST_DICT(ioqueue_locals_dict, ioqueue_locals_dict_table);

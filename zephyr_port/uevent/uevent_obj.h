@@ -10,6 +10,7 @@ typedef struct _uevent_poller_obj_t {
     uevent_poller_core_t *core;         // NULL once closed
     mp_obj_dict_t *registry;            // registered object -> entry
     uint32_t round;                     // collect_ready rounds, to list an entry once
+    uint32_t tasks_parked;              // asyncio tasks in its entries (uevent_ioqueue.c)
 } uevent_poller_obj_t;
 
 typedef struct _uevent_entry_obj_t {
@@ -23,8 +24,9 @@ typedef struct _uevent_entry_obj_t {
     mp_obj_t obj;
     mp_obj_t data;
     // asyncio's IO queue only (uevent_ioqueue.c): the tasks waiting for
-    // READ, WRITE, EVENT (MP_OBJ_NULL: none), allocated at its first wait;
-    // NULL otherwise. Keeps the entry at 32 bytes, two GC blocks.
+    // READ, WRITE, EVENT (MP_OBJ_NULL: none) and the awaitable of the last
+    // EVENT wait, for reuse; allocated at its first wait, NULL otherwise.
+    // Keeps the entry at 32 bytes, two GC blocks.
     mp_obj_t *waiting;
 } uevent_entry_obj_t;
 
@@ -32,6 +34,7 @@ typedef struct _uevent_flag_obj_t {
     mp_obj_base_t base;
     volatile bool is_set;
     uevent_source_t source;
+    mp_obj_t awaitable;                 // of its last wait(), for reuse (uevent_await.c)
 } uevent_flag_obj_t;
 
 // flag.clear(): unset, and drop an EVENT not delivered yet.
@@ -46,6 +49,12 @@ extern const mp_obj_type_t uevent_ioqueue_type;
 // register, end a registration (or some of its bits), wait.
 uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, uint16_t mask);
 void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask);
+// Arms `mask` of a registered entry as a new registration would: what was
+// raised for those bits while they were disarmed is dropped, a set Flag is
+// ready at once.
+void uevent_entry_rearm(uevent_entry_obj_t *entry, uint16_t mask);
+// The live registration of obj, or NULL.
+uevent_entry_obj_t *uevent_poller_find(uevent_poller_obj_t *self, mp_obj_t obj);
 mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results);
 // entry.remove(task): what Task.cancel() calls on the entry a task waits on.
 MP_DECLARE_CONST_FUN_OBJ_2(uevent_entry_remove_task_obj);

@@ -65,6 +65,7 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
     // The object first: a MemoryError here takes no slot.
     uevent_poller_obj_t *self = mp_obj_malloc_with_finaliser(uevent_poller_obj_t, type);
     self->core = NULL;
+    self->tasks_parked = 0;
     self->registry = MP_OBJ_TO_PTR(mp_obj_new_dict(0));
     uevent_poller_core_t *core = uevent_poller_alloc();
     if (core == NULL && !gc_is_locked()) {
@@ -160,6 +161,32 @@ void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask) {
     } else {
         uevent_entry_disarm(core, mask);
     }
+}
+
+void uevent_entry_rearm(uevent_entry_obj_t *entry, uint16_t mask) {
+    uevent_entry_t *core = uevent_entry_core(entry);
+    if (core == NULL) {
+        return;
+    }
+    uevent_entry_disarm(core, mask);
+    // Read after the disarm: a set() from here on is pending, not dropped.
+    uint16_t initial = uevent_initial_events(entry->obj) & mask;
+    if (initial) {
+        uevent_entry_set_pending(core, initial);
+    }
+    uevent_entry_arm(core, mask);
+}
+
+uevent_entry_obj_t *uevent_poller_find(uevent_poller_obj_t *self, mp_obj_t obj) {
+    if (self->core == NULL) {
+        return NULL;
+    }
+    mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
+    if (elem == NULL) {
+        return NULL;
+    }
+    uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(elem->value);
+    return uevent_entry_core(entry) != NULL ? entry : NULL;
 }
 
 // poller.unregister(obj): ends obj's registration; idempotent.

@@ -7,7 +7,7 @@
  */
 #include "py/runtime.h"
 #include "py/stream.h"
-#include "uevent_obj.h"
+#include "uevent_asyncio.h"
 #include "uevent_board.h"
 #include "../console_uart.h"
 #include "../machine_pin.h"
@@ -69,4 +69,9 @@ uint16_t uevent_initial_events(mp_obj_t obj) {
         return flag->is_set ? UEVENT_EVENT : 0;
     }
     return 0;
+}
+
+bool uevent_is_edge_source(mp_obj_t obj) {
+    return mp_obj_is_type(obj, &machine_pin_type) || mp_obj_is_type(obj, &machine_timer_type)
+           || mp_obj_is_type(obj, &uevent_board_source_type);
 }
