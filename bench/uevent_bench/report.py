@@ -310,22 +310,6 @@ def table(res: dict[str, Any]) -> str:
                 _ratio(ru["handled_per_s"], max(1, rs["handled_per_s"])),
             )
         )
-    heap = res.get("heap_per_await", {})
-    sel_heap = heap.get("select_asyncio_tsf_soft")
-    for key, label in (
-        ("uevent_asyncio_pin", "pin"),
-        ("uevent_asyncio_tsf_hard", "ThreadSafeFlag"),
-    ):
-        if key in heap and sel_heap is not None:
-            add(
-                _row(
-                    2,
-                    f"heap bytes allocated per await, steady loop ({label})",
-                    _fmt(heap[key]),
-                    _fmt(sel_heap),
-                    _ratio(heap[key], max(1.0, sel_heap)),
-                )
-            )
     st = res["setup"]
     for kind, label in (("tsf", "ThreadSafeFlag"), ("event", "Event")):
         u, s = st[f"setup_uevent_{kind}"], st[f"setup_select_{kind}"]
@@ -338,6 +322,22 @@ def table(res: dict[str, Any]) -> str:
                 _ratio(u["median"], s["median"]),
             )
         )
+    heap = res.get("heap_per_await", {})
+    sel_heap = heap.get("select_asyncio_tsf_soft")
+    for key, label in (
+        ("uevent_asyncio_pin", "pin"),
+        ("uevent_asyncio_tsf_hard", "ThreadSafeFlag"),
+    ):
+        if key in heap and sel_heap is not None:
+            add(
+                _row(
+                    7,
+                    f"heap bytes allocated per await, steady loop ({label})",
+                    _fmt(heap[key]),
+                    _fmt(sel_heap),
+                    _ratio(heap[key], max(1.0, sel_heap)),
+                )
+            )
     add("")
     add(_row("C floor", "median / p99 / max"))
     add(_row("---", "---:"))

@@ -21,8 +21,10 @@ extern mp_obj_t mp_asyncio_context;
 // A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
 // "no running event loop" before the first Task.
 mp_obj_t uevent_asyncio_global(qstr name);
-// The running loop's IO queue if it is the uevent one; RuntimeError if not.
+// The running loop's IO queue (or q) if it is the uevent one; RuntimeError
+// naming asyncio.use_uevent() if not.
 mp_obj_t uevent_asyncio_io_queue(void);
+mp_obj_t uevent_asyncio_check_io_queue(mp_obj_t q);
 
 // The IO queue's duties: park the current task on obj's event of `slot`
 // (returns the entry's slots); sleep until an event or dt ms (-1: no limit)
@@ -33,7 +35,7 @@ void uevent_ioqueue_wait(mp_obj_t ioqueue, mp_int_t dt, mp_obj_t task_queue);
 bool uevent_ioqueue_has_waiters(mp_obj_t ioqueue);
 void uevent_ioqueue_end_idle(mp_obj_t ioqueue);
 // Where the running uevent IO queue keeps the awaitable of src's last EVENT
-// wait (src a Flag, Pin, Timer or board source still registered), or NULL.
+// wait (src a Pin, Timer or board source still registered), or NULL.
 mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src);
 // A Pin, Timer or board source: an object registered by identity.
 bool uevent_is_edge_source(mp_obj_t obj);

@@ -70,30 +70,6 @@ static mp_int_t ms_until(mp_obj_t ph_key) {
     return diff >= period / 2 ? (mp_int_t)diff - (mp_int_t)period : (mp_int_t)diff;
 }
 
-// The loop's one sleep, in whichever IO queue the loop has.
-static void wait_for_io(mp_obj_t io_queue, mp_int_t dt, mp_obj_t task_queue) {
-    if (mp_obj_is_type(io_queue, &uevent_ioqueue_type)) {
-        uevent_ioqueue_wait(io_queue, dt, task_queue);
-    } else {
-        call_method(io_queue, MP_QSTR_wait_io_event, 1, MP_OBJ_NEW_SMALL_INT(dt));
-    }
-}
-
-// The registrations the uevent IO queue keeps for woken tasks end when the
-// loop sleeps, or here, when it returns.
-static void end_kept_registrations(mp_obj_t io_queue) {
-    if (mp_obj_is_type(io_queue, &uevent_ioqueue_type)) {
-        uevent_ioqueue_end_idle(io_queue);
-    }
-}
-
-static bool io_queue_has_waiters(mp_obj_t io_queue) {
-    if (mp_obj_is_type(io_queue, &uevent_ioqueue_type)) {
-        return uevent_ioqueue_has_waiters(io_queue);
-    }
-    return mp_obj_is_true(mp_load_attr(io_queue, MP_QSTR_map));
-}
-
 // Polls IO, sleeping until the first task is due; false when nothing can
 // ever run again and the loop must return (no task, no IO wait, and the
 // main task is done or absent).
@@ -103,7 +79,7 @@ static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
         dt = -1;
         mp_obj_t task_queue = step_globals(g)->task_queue->value;
         mp_obj_t head = call_method(task_queue, MP_QSTR_peek, 0, MP_OBJ_NULL);
-        mp_obj_t io_queue = g->io_queue->value;
+        mp_obj_t io_queue = uevent_asyncio_check_io_queue(g->io_queue->value);
         if (head != mp_const_none) {
             // Due now or late: 0, a poll that does not sleep (-1 would
             // sleep for ever).
@@ -111,17 +87,17 @@ static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
             if (dt < 0) {
                 dt = 0;
             }
-        } else if (!io_queue_has_waiters(io_queue)) {
+        } else if (!uevent_ioqueue_has_waiters(io_queue)) {
             set_global(MP_QSTR_cur_task, mp_const_none);
             if (main_task == mp_const_none || !mp_obj_is_true(mp_load_attr(main_task, MP_QSTR_state))) {
-                end_kept_registrations(io_queue);
+                uevent_ioqueue_end_idle(io_queue);
                 return false;
             }
             // Nothing can wake the loop, but the main task is not done: keep
             // going, as upstream does, so a debugger can still look in.
             dt = 3;
         }
-        wait_for_io(io_queue, dt, task_queue);
+        uevent_ioqueue_wait(io_queue, dt, task_queue);
     }
     return true;
 }
@@ -235,7 +211,9 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         }
         if (task == main_task) {
             set_global(MP_QSTR_cur_task, mp_const_none);
-            end_kept_registrations(uevent_asyncio_global(MP_QSTR__io_queue));
+            // The registrations kept for woken tasks end when the loop
+            // sleeps, or here, when it returns.
+            uevent_ioqueue_end_idle(uevent_asyncio_check_io_queue(step_globals(&g)->io_queue->value));
             if (!is_instance(ended, MP_OBJ_FROM_PTR(&mp_type_StopIteration))) {
                 mp_store_attr(task, MP_QSTR_state, mp_const_false);
                 nlr_raise(ended);

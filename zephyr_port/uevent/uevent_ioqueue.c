@@ -33,12 +33,15 @@ mp_obj_t uevent_asyncio_global(qstr name) {
     return mp_obj_dict_get(mp_asyncio_context, MP_OBJ_NEW_QSTR(name));
 }
 
-mp_obj_t uevent_asyncio_io_queue(void) {
-    mp_obj_t q = uevent_asyncio_global(MP_QSTR__io_queue);
+mp_obj_t uevent_asyncio_check_io_queue(mp_obj_t q) {
     if (!mp_obj_is_type(q, &uevent_ioqueue_type)) {
-        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("wait_event needs asyncio.use_uevent()"));
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("wait_event() and the C loop need asyncio.use_uevent()"));
     }
     return q;
+}
+
+mp_obj_t uevent_asyncio_io_queue(void) {
+    return uevent_asyncio_check_io_queue(uevent_asyncio_global(MP_QSTR__io_queue));
 }
 
 static bool entry_has_waiters(uevent_entry_obj_t *entry) {
@@ -99,17 +102,14 @@ mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
 }
 
 mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src) {
-    if (mp_asyncio_context == MP_OBJ_NULL
-        || !(mp_obj_is_type(src, &uevent_flag_type) || uevent_is_edge_source(src))) {
+    if (mp_asyncio_context == MP_OBJ_NULL || !uevent_is_edge_source(src)) {
         return NULL;
     }
-    mp_map_elem_t *elem = mp_map_lookup(&((mp_obj_dict_t *)MP_OBJ_TO_PTR(mp_asyncio_context))->map,
-        MP_OBJ_NEW_QSTR(MP_QSTR__io_queue), MP_MAP_LOOKUP);
-    if (elem == NULL || !mp_obj_is_type(elem->value, &uevent_ioqueue_type)) {
+    mp_obj_t q = mp_obj_dict_get(mp_asyncio_context, MP_OBJ_NEW_QSTR(MP_QSTR__io_queue));
+    if (!mp_obj_is_type(q, &uevent_ioqueue_type)) {
         return NULL;
     }
-    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(elem->value);
-    uevent_entry_obj_t *entry = uevent_poller_find(self->poller, src);
+    uevent_entry_obj_t *entry = uevent_poller_find(((uevent_ioqueue_obj_t *)MP_OBJ_TO_PTR(q))->poller, src);
     return entry != NULL && entry->waiting != NULL ? &entry->waiting[SLOT_OF_AWAITABLE] : NULL;
 }
 
@@ -241,8 +241,6 @@ static void ioqueue_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
     if (attr == MP_QSTR_map) {
         // asyncio's "any task waiting on IO": how many wait.
         dest[0] = MP_OBJ_NEW_SMALL_INT(self->poller->core == NULL ? 0 : self->poller->tasks_parked);
-    } else if (attr == MP_QSTR_poller) {
-        dest[0] = MP_OBJ_FROM_PTR(self->poller);
     } else {
         dest[1] = MP_OBJ_SENTINEL; // continue lookup in locals_dict
     }
