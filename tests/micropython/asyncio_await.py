@@ -181,3 +181,30 @@ async def heap_locked_waits():
 
 
 asyncio.run(heap_locked_waits())
+
+
+# A loop that never sleeps (a task always ready) while a task waits on ever
+# new objects: the registrations kept for woken tasks are bounded (8), so
+# the entry pool (64 on qemu_cortex_m3) is not used up.
+async def spinner(stop):
+    while not stop[0]:
+        await asyncio.sleep_ms(0)
+
+
+async def fresh_flags():
+    stop = [False]
+    base = uevent.stats()["entries_in_use"]
+    asyncio.create_task(spinner(stop))
+    peak = 0
+    for i in range(200):
+        f = uevent.Flag()
+        t = asyncio.create_task(asyncio.wait_event(f))
+        await asyncio.sleep_ms(0)
+        f.set()
+        await t
+        peak = max(peak, uevent.stats()["entries_in_use"] - base)
+    stop[0] = True
+    print("200 fresh flags, the loop never asleep: at most 8 kept", peak <= 8)
+
+
+asyncio.run(fresh_flags())

@@ -24,7 +24,13 @@ typedef struct _uevent_ioqueue_obj_t {
     // chained through entry->data (the last one's is MP_OBJ_SENTINEL; an
     // entry not on the chain has None); MP_OBJ_NULL: none.
     mp_obj_t idle;
+    uint16_t idle_count;                // entries on that chain
 } uevent_ioqueue_obj_t;
+
+// At most this many registrations are kept for woken tasks: a loop that
+// never sleeps (a task always ready) while tasks wait on ever new objects
+// must not use up the entry pool.
+#define UEVENT_KEPT_MAX (8)
 
 mp_obj_t uevent_asyncio_global(qstr name) {
     if (mp_asyncio_context == MP_OBJ_NULL) {
@@ -55,6 +61,7 @@ static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_
     uevent_ioqueue_obj_t *self = mp_obj_malloc(uevent_ioqueue_obj_t, type);
     self->poller = NULL;
     self->idle = MP_OBJ_NULL;
+    self->idle_count = 0;
     self->ready = mp_obj_new_list(0, NULL);
     self->poller = MP_OBJ_TO_PTR(MP_OBJ_TYPE_GET_SLOT(&uevent_poller_type, make_new)(&uevent_poller_type, 0, 0, NULL));
     return MP_OBJ_FROM_PTR(self);
@@ -163,8 +170,12 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
 // re-arms it without allocating.
 static void keep_until_sleep(uevent_ioqueue_obj_t *self, uevent_entry_obj_t *entry) {
     if (entry->data == mp_const_none) {
+        if (self->idle_count >= UEVENT_KEPT_MAX) {
+            uevent_ioqueue_end_idle(MP_OBJ_FROM_PTR(self));
+        }
         entry->data = self->idle == MP_OBJ_NULL ? MP_OBJ_SENTINEL : self->idle;
         self->idle = MP_OBJ_FROM_PTR(entry);
+        self->idle_count++;
     }
 }
 
@@ -172,6 +183,7 @@ void uevent_ioqueue_end_idle(mp_obj_t self_in) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
     mp_obj_t next = self->idle;
     self->idle = MP_OBJ_NULL;
+    self->idle_count = 0;
     while (next != MP_OBJ_NULL && next != MP_OBJ_SENTINEL) {
         uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(next);
         next = entry->data;
