@@ -26,10 +26,6 @@ async def awaits():
         asyncio.wait_event("no_such_source")
     except ValueError:
         print("ValueError for an unknown name")
-    try:
-        asyncio.wait_event(f).send(1)
-    except TypeError as e:
-        print("TypeError:", e)
     # The awaitable as a task's coroutine (create_task, wait_for, gather).
     tsf = asyncio.ThreadSafeFlag()
     t = asyncio.create_task(tsf.wait())

@@ -46,7 +46,9 @@ mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait) {
     self->src = src;
     self->step = AWAIT_START;
     self->flag_wait = flag_wait;
-    if (kept != NULL && (*kept == MP_OBJ_NULL || flag_wait)) {
+    if (kept != NULL) {
+        // In place of one still in use (another task's) or left unfinished
+        // by a cancel: that one is not reused.
         *kept = MP_OBJ_FROM_PTR(self);
     }
     return MP_OBJ_FROM_PTR(self);
@@ -98,11 +100,10 @@ static mp_obj_t await_iternext(mp_obj_t self_in) {
     }
 }
 
-// send(None): one step, as a coroutine's; StopIteration when done.
+// send(value): one step, as a coroutine's (the value is not used);
+// StopIteration when done.
 static mp_obj_t await_send(mp_obj_t self_in, mp_obj_t value) {
-    if (value != mp_const_none) {
-        mp_raise_TypeError(MP_ERROR_TEXT("can't send non-None value"));
-    }
+    (void)value;
     mp_obj_t ret = await_iternext(self_in);
     if (ret == MP_OBJ_STOP_ITERATION) {
         mp_raise_StopIteration(MP_OBJ_NULL);
