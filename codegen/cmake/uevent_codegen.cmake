@@ -13,6 +13,8 @@
 # devicetree problem stops the build with
 # "devicetree error: <node path>: <what is wrong>".
 
+include_guard(GLOBAL)
+
 # The package's sources, run with PYTHONPATH (no pip install needed).
 set(UEVENT_CODEGEN_SRC_DIR ${CMAKE_CURRENT_LIST_DIR}/../src)
 cmake_path(NORMAL_PATH UEVENT_CODEGEN_SRC_DIR)
@@ -122,6 +124,35 @@ function(uevent_board_profile)
   message(STATUS "${summary}")
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
     ${src_dir}/uevent_codegen/board_profile.py)
+endfunction()
+
+# uevent_module_drivers(OUTPUT <file>)
+#
+# At configure time, before Kconfig: writes the Kconfig defaults that keep
+# off the Zephyr drivers needing a module west.yml leaves out (ST's sensor
+# drivers need hal_st), found in ${ZEPHYR_BASE}'s Kconfig tree by codegen's
+# module_drivers.py. The port's Kconfig sources OUTPUT before Zephyr's.
+function(uevent_module_drivers)
+  cmake_parse_arguments(arg "" "OUTPUT" "" ${ARGN})
+  if(NOT DEFINED arg_OUTPUT)
+    message(FATAL_ERROR "uevent_module_drivers(): OUTPUT is required")
+  endif()
+  uevent_codegen_python()
+  execute_process(
+    COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${UEVENT_CODEGEN_SRC_DIR}
+      ${PYTHON_EXECUTABLE} -m uevent_codegen.module_drivers
+      --zephyr-base ${ZEPHYR_BASE}
+      --output ${arg_OUTPUT}
+    ERROR_VARIABLE problem
+    RESULT_VARIABLE result
+    ERROR_STRIP_TRAILING_WHITESPACE
+  )
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${problem}")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+    ${UEVENT_CODEGEN_SRC_DIR}/uevent_codegen/module_drivers.py
+    ${UEVENT_CODEGEN_SRC_DIR}/uevent_codegen/templates/Kconfig.module_drivers.j2)
 endfunction()
 
 # After each link: fail when the image overlaps the devicetree's

@@ -12,6 +12,7 @@ import pytest
 
 from uevent_codegen import board_profile
 from uevent_codegen.board_profile import BoardError, choose_heap, profile, static_reserve
+from uevent_codegen.module_drivers import ModuleDriver
 
 KB = 1024
 
@@ -132,12 +133,24 @@ def test_a_board_without_what_the_port_needs_is_refused(
     assert str(info.value).startswith("uevent: board b cannot run the port: ")
 
 
-def test_st_sensor_drivers_without_hal_st_are_named(board_edt: Callable[..., Any]) -> None:
-    cfg = config(SRAM_SIZE="128", HAS_STMEMSC="y", USE_STDC_LIS2MDL="y")
-    with pytest.raises(BoardError, match=re.escape("put CONFIG_LIS2MDL=n in boards/<board>.conf")):
-        profile("bbc_microbit_v2", board_edt(), cfg)
+def test_a_driver_set_on_without_its_module_is_named(board_edt: Callable[..., Any]) -> None:
+    drivers = [
+        ModuleDriver("LIS2MDL", "hal_st", "drivers/sensor/lis2mdl/Kconfig"),
+        ModuleDriver("HTS221", "hal_st", "drivers/sensor/hts221/Kconfig"),
+    ]
+    cfg = config(SRAM_SIZE="128", LIS2MDL="y")
+    with pytest.raises(
+        BoardError, match=re.escape("need hal_st, which west.yml leaves out (LIS2MDL)")
+    ):
+        profile("bbc_microbit_v2", board_edt(), cfg, drivers)
+    with pytest.raises(
+        BoardError, match=re.escape("remove CONFIG_LIS2MDL=y from the configuration")
+    ):
+        profile("bbc_microbit_v2", board_edt(), cfg, drivers)
     cfg["CONFIG_ZEPHYR_HAL_ST_MODULE"] = "y"
-    assert profile("bbc_microbit_v2", board_edt(), cfg).heap > 0
+    assert profile("bbc_microbit_v2", board_edt(), cfg, drivers).heap > 0
+    # Off, as the generated defaults keep it: nothing to say.
+    assert profile("bbc_microbit_v2", board_edt(), config(SRAM_SIZE="128"), drivers).heap > 0
 
 
 def test_cli_writes_header_and_json(

@@ -15,10 +15,9 @@ port: ...`` line:
 - a GPIO controller with status okay (``machine.Pin``, the board sources);
 - RAM for the smallest useful heap (:data:`MIN_HEAP`) after what Zephyr
   and the port take (:func:`static_reserve`);
-- no Zephyr driver that needs a module west.yml leaves out: today ST's
-  MEMS sensor drivers (hal_st), which boards' devicetrees turn on by
-  themselves (the BBC micro:bit v2's magnetometer). The port does not use
-  Zephyr's sensor API (Python reads a chip with machine.I2C).
+- no Zephyr driver on that needs a module west.yml leaves out (ST's sensor
+  drivers need hal_st). module_drivers.py keeps them off by default, so
+  only a configuration that sets one on gets here.
 
 Heap: ``CONFIG_MICROPY_HEAP_SIZE`` when it is not 0 (a board or application
 fragment set it); otherwise half of the RAM left after the static reserve,
@@ -39,6 +38,12 @@ from typing import Any
 from uevent_codegen.discovery.nodes import Edt, is_okay
 from uevent_codegen.edt_loader import find_zephyr_base, load_edt_pickle
 from uevent_codegen.errors import CodegenError, UsageError
+from uevent_codegen.module_drivers import (
+    ModuleDriver,
+    drivers_on_without_module,
+    find_module_drivers,
+)
+from uevent_codegen.render import write_if_changed
 
 KB = 1024
 # Zephyr's kernel, drivers and the port's static data (stacks, uevent pool
@@ -150,21 +155,20 @@ def check_gpio(board: str, edt: Edt) -> None:
     raise BoardError(board, "no GPIO controller with status okay in the devicetree")
 
 
-def check_modules(board: str, config: Mapping[str, str]) -> None:
-    """Raises when a driver needs ST's sensor HAL, which the manifest leaves out."""
-    if config.get("CONFIG_HAS_STMEMSC") != "y" or config.get("CONFIG_ZEPHYR_HAL_ST_MODULE") == "y":
+def check_modules(board: str, config: Mapping[str, str], drivers: Sequence[ModuleDriver]) -> None:
+    """Raises when the configuration turns on a driver whose module is missing."""
+    missing = drivers_on_without_module(drivers, config)
+    if not missing:
         return
-    drivers = sorted(
-        name.removeprefix("CONFIG_USE_STDC_")
-        for name, value in config.items()
-        if name.startswith("CONFIG_USE_STDC_") and value == "y"
-    )
-    settings = " ".join(f"CONFIG_{d}=n" for d in drivers)
+    modules = sorted({d.module for d in missing})
+    names = ", ".join(d.symbol for d in missing)
     raise BoardError(
         board,
-        f"its devicetree turns on Zephyr sensor drivers that need the hal_st module, which "
-        f"west.yml leaves out ({', '.join(drivers)}). The port does not use them: put "
-        f"{settings} in boards/<board>.conf (read the chip with machine.I2C)",
+        f"the configuration turns on Zephyr drivers that need {' and '.join(modules)}, "
+        f"which west.yml leaves out ({names}). The port keeps them off by default and does "
+        f"not use them (read the chip with machine.I2C): remove "
+        f"{' '.join(f'CONFIG_{d.symbol}=y' for d in missing)} from the configuration, "
+        f"or add {' and '.join(modules)} to the workspace's manifest",
     )
 
 
@@ -175,11 +179,16 @@ def _level(config: Mapping[str, str]) -> str:
     return "BASIC"
 
 
-def profile(board: str, edt: Edt, config: Mapping[str, str]) -> Profile:
-    """Checks the board and picks its sizes."""
+def profile(
+    board: str,
+    edt: Edt,
+    config: Mapping[str, str],
+    module_drivers: Sequence[ModuleDriver] = (),
+) -> Profile:
+    """Checks the board and picks its sizes; ``module_drivers``: see module_drivers.py."""
     console = console_name(board, edt)
     check_gpio(board, edt)
-    check_modules(board, config)
+    check_modules(board, config, module_drivers)
     ram_kb = int(config.get("CONFIG_SRAM_SIZE", "0"))
     heap, rule = choose_heap(board, ram_kb, config)
     return Profile(
@@ -205,13 +214,6 @@ def header_text(chosen: Profile) -> str:
     )
 
 
-def write_if_changed(path: Path, text: str) -> None:
-    """Keeps the file's time when nothing changed (no needless rebuild)."""
-    if not path.exists() or path.read_text() != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="uevent-codegen-board-profile",
@@ -227,8 +229,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if not args.dotconfig.is_file():
             raise UsageError(f"no such file: {args.dotconfig}")
-        edt: Any = load_edt_pickle(args.edt_pickle, find_zephyr_base(args.zephyr_base))
-        chosen = profile(args.board, edt, read_dotconfig(args.dotconfig))
+        zephyr_base = find_zephyr_base(args.zephyr_base)
+        edt: Any = load_edt_pickle(args.edt_pickle, zephyr_base)
+        config = read_dotconfig(args.dotconfig)
+        chosen = profile(args.board, edt, config, find_module_drivers(zephyr_base))
     except CodegenError as e:
         print(e, file=sys.stderr)
         return 1

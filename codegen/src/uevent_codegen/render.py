@@ -89,3 +89,10 @@ def write_all(board: Board, output_dir: Path) -> list[Path]:
         path.write_text(text, encoding="utf-8")
         written.append(path)
     return written
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    """Keeps the file's time when nothing changed (no needless rebuild)."""
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

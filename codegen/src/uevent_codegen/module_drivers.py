@@ -1,0 +1,154 @@
+"""Zephyr drivers that need a module west.yml leaves out, kept off by default.
+
+``python -m uevent_codegen.module_drivers --zephyr-base Z --output F``
+
+A board's devicetree turns its chips' Zephyr drivers on by itself: a sensor
+driver defaults to y when its node is okay and the sensor subsystem is on,
+and on the BBC micro:bit v2 the nRF clock's calibration turns that subsystem
+on (it reads the die temperature). Some of those drivers need a module the
+manifest does not carry (ST's MEMS drivers need ``hal_st``), and the build
+would then fail deep in Zephyr on a missing header.
+
+This module finds those drivers in Zephyr's own Kconfig tree: each one
+selects a symbol that only the missing module provides (:data:`MODULE_MARKERS`).
+It renders a Kconfig file that the port's Kconfig sources before Zephyr's, with
+``default n if !ZEPHYR_<MODULE>_MODULE`` for each: the first default Kconfig
+finds wins, so the drivers stay off unless the workspace has the module or a
+configuration sets one on. The port never uses Zephyr's sensor API (Python
+reads a chip with ``machine.I2C``). board_profile.py stops a build that sets
+one on without its module, naming it (docs/boards.md).
+
+Runs at configure time before Kconfig (zephyr/modules/modules.cmake).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from uevent_codegen import GENERATOR_NAME, __version__
+from uevent_codegen.edt_loader import find_zephyr_base
+from uevent_codegen.errors import CodegenError, UsageError
+from uevent_codegen.render import make_environment, write_if_changed
+
+# Module name (as in west.yml) -> the Kconfig symbols a driver selects when it
+# needs that module (Zephyr's modules/Kconfig.st declares hal_st's).
+MODULE_MARKERS: Mapping[str, tuple[str, ...]] = {
+    "hal_st": ("HAS_STMEMSC", "HAS_STLIB"),
+}
+# Where Zephyr's drivers live, relative to ZEPHYR_BASE.
+DRIVERS_DIR = "drivers"
+TEMPLATE = "Kconfig.module_drivers.j2"
+
+_ENTRY = re.compile(r"^\s*(?:menu)?config\s+(\w+)\s*$")
+# Lines that end a config entry's properties.
+_ENTRY_END = re.compile(
+    r"^\s*(?:choice|endchoice|menu|endmenu|if|endif|comment|source|osource|rsource|orsource)\b"
+)
+_SELECT = re.compile(r"^\s*select\s+(\w+)")
+
+
+@dataclass(frozen=True)
+class ModuleDriver:
+    """A driver's Kconfig symbol and the module it needs."""
+
+    symbol: str
+    module: str
+    kconfig: str  # the file that selects the module's marker, relative to ZEPHYR_BASE
+
+    @property
+    def module_symbol(self) -> str:
+        """The symbol Zephyr defines when the workspace has the module."""
+        return f"ZEPHYR_{self.module.upper()}_MODULE"
+
+
+def selecting_symbols(text: str, markers: Iterable[str]) -> list[str]:
+    """Symbols of the config entries in ``text`` that select one of ``markers``."""
+    wanted = set(markers)
+    found: list[str] = []
+    current: str | None = None
+    for line in text.splitlines():
+        entry = _ENTRY.match(line)
+        if entry:
+            current = entry.group(1)
+            continue
+        if _ENTRY_END.match(line):
+            current = None
+            continue
+        select = _SELECT.match(line)
+        if current and select and select.group(1) in wanted and current not in found:
+            found.append(current)
+    return found
+
+
+def find_module_drivers(
+    zephyr_base: Path, markers: Mapping[str, tuple[str, ...]] = MODULE_MARKERS
+) -> list[ModuleDriver]:
+    """Every driver under Zephyr's ``drivers/`` that needs a module of ``markers``."""
+    root = zephyr_base / DRIVERS_DIR
+    if not root.is_dir():
+        raise UsageError(f"{zephyr_base} has no {DRIVERS_DIR}/ folder: is it a Zephyr tree?")
+    drivers: dict[str, ModuleDriver] = {}
+    for path in sorted(root.rglob("Kconfig*")):
+        if not path.is_file():
+            continue
+        text = path.read_text(errors="replace")
+        for module, module_markers in markers.items():
+            for symbol in selecting_symbols(text, module_markers):
+                rel = path.relative_to(zephyr_base).as_posix()
+                drivers.setdefault(symbol, ModuleDriver(symbol, module, rel))
+    return sorted(drivers.values(), key=lambda d: (d.module, d.symbol))
+
+
+def drivers_on_without_module(
+    drivers: Iterable[ModuleDriver], config: Mapping[str, str]
+) -> list[ModuleDriver]:
+    """The drivers a ``.config`` turns on while their module is missing."""
+    return [
+        d
+        for d in drivers
+        if config.get(f"CONFIG_{d.symbol}") == "y"
+        and config.get(f"CONFIG_{d.module_symbol}") != "y"
+    ]
+
+
+def render_kconfig(drivers: Sequence[ModuleDriver], inputs: str) -> str:
+    """The Kconfig file of defaults for ``drivers``."""
+    env = make_environment()
+    spec = {"comment_style": "python", "include_guard": None}
+    banner = [
+        f"Generated by {GENERATOR_NAME} {__version__} from {inputs}",
+        f"with the template {TEMPLATE}.",
+        "Do not edit: the build regenerates this file from Zephyr's Kconfig tree.",
+    ]
+    modules = sorted({(d.module, d.module_symbol) for d in drivers})
+    return env.get_template(TEMPLATE).render(
+        spec=spec, banner=banner, modules=modules, drivers=drivers
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="uevent-codegen-module-drivers",
+        description="Kconfig defaults that keep off Zephyr drivers needing a module "
+        "west.yml leaves out.",
+    )
+    parser.add_argument("--zephyr-base", help="Zephyr tree (default: $ZEPHYR_BASE)")
+    parser.add_argument("--output", type=Path, required=True, help="the Kconfig file to write")
+    args = parser.parse_args(argv)
+    try:
+        zephyr_base = find_zephyr_base(args.zephyr_base)
+        drivers = find_module_drivers(zephyr_base)
+    except CodegenError as e:
+        print(e, file=sys.stderr)
+        return 1
+    write_if_changed(args.output, render_kconfig(drivers, f"{DRIVERS_DIR}/ of {zephyr_base}"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
