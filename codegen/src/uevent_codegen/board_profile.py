@@ -15,7 +15,7 @@ port: ...`` line:
 - a GPIO controller with status okay (``machine.Pin``, the board sources);
 - RAM for the smallest useful heap (:data:`MIN_HEAP`) after what Zephyr
   and the port take (:func:`static_reserve`);
-- no Zephyr driver on that needs a module west.yml leaves out (ST's sensor
+- no Zephyr driver turned on that needs a module west.yml leaves out (ST's sensor
   drivers need hal_st). module_drivers.py keeps them off by default, so
   only a configuration that sets one on gets here.
 
