@@ -69,6 +69,12 @@ static void machine_pin_isr(const struct device *port, struct gpio_callback *cb,
     machine_pin_obj_t *self = CONTAINER_OF(cb, machine_pin_obj_t, callback);
     (void)port;
     (void)pins;
+    if (self->irq_trigger == 0) {
+        // pin.irq(trigger=0): no events, although the controller may still
+        // call back (a board source on the same pin keeps its interrupt; the
+        // emulator calls back when a pin is configured).
+        return;
+    }
     uevent_source_raise(&self->source, UEVENT_EVENT);
     if (self->irq_handler != mp_const_none) {
         if (self->irq_hard) {

@@ -31,20 +31,45 @@ typedef struct _machine_timer_obj_t {
 
 MP_REGISTER_ROOT_POINTER(struct _machine_timer_obj_t *machine_timer_running);
 
+// The running list changes in threads (init, deinit) and in the expiry ISR
+// (a one-shot timer that fired leaves it, so a dropped one is freed).
+static struct k_spinlock timer_list_lock;
+
+static void timer_list_add(machine_timer_obj_t *self) {
+    k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
+    if (!self->running) {
+        self->running = true;
+        self->next_running = MP_STATE_PORT(machine_timer_running);
+        MP_STATE_PORT(machine_timer_running) = self;
+    }
+    k_spin_unlock(&timer_list_lock, key);
+}
+
+// self->next_running is left as it is: a collection marking the list when
+// an ISR takes a timer out may be past the one before it, and still reach
+// the rest through this one.
 static void timer_list_remove(machine_timer_obj_t *self) {
-    machine_timer_obj_t **p = &MP_STATE_PORT(machine_timer_running);
-    while (*p != NULL) {
+    k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
+    if (self->running) {
+        self->running = false;
+        machine_timer_obj_t **p = &MP_STATE_PORT(machine_timer_running);
+        while (*p != NULL && *p != self) {
+            p = &(*p)->next_running;
+        }
         if (*p == self) {
             *p = self->next_running;
-            break;
         }
-        p = &(*p)->next_running;
     }
-    self->next_running = NULL;
+    k_spin_unlock(&timer_list_lock, key);
 }
 
 static void machine_timer_expiry(struct k_timer *timer) {
     machine_timer_obj_t *self = CONTAINER_OF(timer, machine_timer_obj_t, timer);
+    if (self->mode == TIMER_MODE_ONE_SHOT) {
+        // Done: not running, and no longer kept alive by the list (a hard
+        // callback that calls init() again puts it back).
+        timer_list_remove(self);
+    }
     uevent_source_raise(&self->source, UEVENT_EVENT);
     if (self->callback != mp_const_none) {
         if (self->hard) {
@@ -57,10 +82,7 @@ static void machine_timer_expiry(struct k_timer *timer) {
 
 static void machine_timer_stop(machine_timer_obj_t *self) {
     k_timer_stop(&self->timer);
-    if (self->running) {
-        self->running = false;
-        timer_list_remove(self);
-    }
+    timer_list_remove(self);
 }
 
 static mp_obj_t machine_timer_init_helper(machine_timer_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
@@ -110,9 +132,7 @@ static mp_obj_t machine_timer_init_helper(machine_timer_obj_t *self, size_t n_ar
     self->callback = callback;
     self->hard = args[ARG_hard].u_bool;
     self->period_us = (uint32_t)period_us;
-    self->running = true;
-    self->next_running = MP_STATE_PORT(machine_timer_running);
-    MP_STATE_PORT(machine_timer_running) = self;
+    timer_list_add(self);
     k_timeout_t period = K_USEC(self->period_us);
     k_timer_start(&self->timer, period, self->mode == TIMER_MODE_PERIODIC ? period : K_NO_WAIT);
     return mp_const_none;

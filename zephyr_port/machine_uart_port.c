@@ -71,6 +71,15 @@ static uint16_t uart_level(uevent_source_t *src) {
     return (uart_rx_count(self) > 0 ? UEVENT_READ : 0) | UEVENT_WRITE;
 }
 
+// RX and error interrupts on: at UART() and init(), also after deinit().
+static void uart_rx_on(machine_uart_obj_t *self) {
+    if (!self->rx_on) {
+        uart_irq_rx_enable(self->dev);
+        uart_irq_err_enable(self->dev);
+        self->rx_on = true;
+    }
+}
+
 static void mp_machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     struct uart_config config = {0};
@@ -80,6 +89,7 @@ static void mp_machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_
 }
 
 static void mp_machine_uart_init_helper(machine_uart_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+    uart_rx_on(self);
     enum { ARG_baudrate, ARG_timeout };
     static const mp_arg_t allowed_args[] = {
         { MP_QSTR_baudrate, MP_ARG_INT, {.u_int = 0} },
@@ -146,15 +156,16 @@ static mp_obj_t mp_machine_uart_make_new(const mp_obj_type_t *type, size_t n_arg
         self->rx_overruns = 0;
         self->line_errors = 0;
         self->timeout_ms = 0;
+        self->rx_on = false;
         uevent_source_init_level(&self->source, uart_level);
-        self->next = MP_STATE_PORT(machine_uart_list);
-        MP_STATE_PORT(machine_uart_list) = self;
+        // The callback first: an object that never hears its UART is never
+        // the one the next UART() returns.
         int ret = uart_irq_callback_user_data_set(dev, uart_rx_isr, self);
         if (ret != 0) {
             mp_raise_msg(&mp_type_OSError, MP_ERROR_TEXT("UART has no interrupt-driven API"));
         }
-        uart_irq_rx_enable(dev);
-        uart_irq_err_enable(dev);
+        self->next = MP_STATE_PORT(machine_uart_list);
+        MP_STATE_PORT(machine_uart_list) = self;
     }
     mp_map_t kw_args;
     mp_map_init_fixed_table(&kw_args, n_kw, args + n_args);
@@ -165,6 +176,7 @@ static mp_obj_t mp_machine_uart_make_new(const mp_obj_type_t *type, size_t n_arg
 static void mp_machine_uart_deinit(machine_uart_obj_t *self) {
     uart_irq_rx_disable(self->dev);
     uart_irq_err_disable(self->dev);
+    self->rx_on = false;
 }
 
 void machine_uart_deinit_all(void) {

@@ -20,6 +20,7 @@ typedef struct _machine_uart_obj_t {
     uint32_t rx_overruns;
     uint32_t line_errors;
     uint32_t timeout_ms;
+    bool rx_on;                         // RX and error interrupts enabled (off after deinit())
     #ifdef CONFIG_UEVENT_TEST_HOOKS
     uint32_t last_rx_ms;                // k_uptime at the last byte in (tests)
     #endif

@@ -30,7 +30,6 @@
 
 #if MICROPY_PY_THREAD
 
-BUILD_ASSERT(!IS_ENABLED(CONFIG_SMP), "_thread: the GC scan assumes a single CPU");
 
 // Kept out of MicroPython's stack budget: the frames above the thread's
 // state, exception frames, and kernel calls made at the Python depth limit.
@@ -66,20 +65,22 @@ static thread_slot_t *thread_slot_current(void) {
     return NULL;
 }
 
-// MP_STATE_THREAD(x) resolves through here. In an ISR (hard IRQ callbacks,
-// port_irq.c) or on a Zephyr thread that is not a Python thread (timer and
-// work queue callbacks), it is the main thread's state: that state always
-// exists, and a hard IRQ only uses it with the heap and scheduler locked
-// (gc_lock, mp_sched_lock) and restores what it changes (nlr_top, stack
-// limits) before returning, so the thread it interrupted sees no change.
+// The state hard IRQ handlers run with in an ISR (port_irq.c): their own, so
+// nothing of the thread they interrupted is seen or changed there, above
+// all a pending KeyboardInterrupt (Ctrl-C goes to the main thread's state,
+// and the VM would otherwise raise it inside the handler, which swallows
+// it). Nested ISRs share it: each handler restores what it changes.
+static mp_state_thread_t isr_thread_state;
+
+// MP_STATE_THREAD(x) resolves through here. In an ISR it is
+// isr_thread_state; on a Zephyr thread that is not a Python thread (timer
+// and work queue callbacks), the main thread's state.
 mp_state_thread_t *mp_thread_get_state(void) {
-    if (!k_is_in_isr()) {
-        mp_state_thread_t *ts = k_thread_custom_data_get();
-        if (ts != NULL) {
-            return ts;
-        }
+    if (k_is_in_isr()) {
+        return &isr_thread_state;
     }
-    return &mp_state_ctx.thread;
+    mp_state_thread_t *ts = k_thread_custom_data_get();
+    return ts != NULL ? ts : &mp_state_ctx.thread;
 }
 
 void mp_thread_set_state(mp_state_thread_t *state) {

@@ -7,6 +7,13 @@
 #include "port_irq.h"
 #include "port_wait.h"
 
+// One CPU: hard IRQ handlers run inside whatever held the GIL, their depth
+// below is a plain counter, the console and UART ring buffers have one
+// writer (the ISR) and one reader with no barriers, Pin uses irq_lock, and
+// the GC scans other threads while they are switched out
+// (docs/uevent.md, "One CPU").
+BUILD_ASSERT(!IS_ENABLED(CONFIG_SMP), "the port assumes a single CPU (CONFIG_SMP=n)");
+
 // Hard IRQ handlers running now (nested ISRs add up).
 static volatile uint32_t port_hard_irq_depth;
 
@@ -14,7 +21,19 @@ bool port_in_hard_irq(void) {
     return port_hard_irq_depth > 0 || k_is_in_isr();
 }
 
-bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
+// Prints the exception a hard IRQ handler raised. Called on the ISR's own
+// stack limits; nothing may escape from here (an ISR has no NLR frame of
+// its own above this), so an error while printing is dropped.
+static void hard_irq_print_error(mp_obj_t exc) {
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_printf(MICROPY_ERROR_PRINTER, "Uncaught exception in hard IRQ callback:\n");
+        mp_obj_print_exception(MICROPY_ERROR_PRINTER, exc);
+        nlr_pop();
+    }
+}
+
+static bool hard_irq_call(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result, bool print_error) {
     bool ok = true;
     bool in_isr = k_is_in_isr();
     #if MICROPY_STACK_CHECK
@@ -29,14 +48,30 @@ bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
     port_hard_irq_depth++;
     mp_sched_lock();
     gc_lock();
+    // A KeyboardInterrupt pending for the code a handler runs inside (the
+    // gpio-emul driver calls handlers in the caller's thread) is held back
+    // until the handler returns: it is that code's, not the handler's.
+    mp_obj_t held = MP_STATE_THREAD(mp_pending_exception);
+    MP_STATE_THREAD(mp_pending_exception) = MP_OBJ_NULL;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        mp_call_function_1(handler, arg);
+        // (n args from a real array even for none: a bound method or a
+        // closure memcpy()s them, and NULL there is undefined behaviour)
+        *result = mp_call_function_n_kw(handler, arg == MP_OBJ_NULL ? 0 : 1, 0, &arg);
         nlr_pop();
     } else {
         ok = false;
-        mp_printf(MICROPY_ERROR_PRINTER, "Uncaught exception in hard IRQ callback:\n");
-        mp_obj_print_exception(MICROPY_ERROR_PRINTER, MP_OBJ_FROM_PTR(nlr.ret_val));
+        *result = MP_OBJ_FROM_PTR(nlr.ret_val);
+        if (print_error) {
+            hard_irq_print_error(*result);
+        }
+    }
+    if (held != MP_OBJ_NULL) {
+        unsigned int key = irq_lock();
+        if (MP_STATE_THREAD(mp_pending_exception) == MP_OBJ_NULL) {
+            MP_STATE_THREAD(mp_pending_exception) = held;
+        }
+        irq_unlock(key);
     }
     gc_unlock();
     mp_sched_unlock();
@@ -52,4 +87,13 @@ bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
     }
     #endif
     return ok;
+}
+
+bool port_call_hard_irq_result(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result) {
+    return hard_irq_call(handler, arg, result, false);
+}
+
+bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
+    mp_obj_t result;
+    return hard_irq_call(handler, arg, &result, true);
 }

@@ -4,6 +4,9 @@
 #include "port_wait.h"
 #include "modmachine_port.h"
 #include "uevent/uevent_board.h"
+#if MICROPY_PY_ASYNCIO
+#include "uevent/uevent_asyncio.h"
+#endif
 
 void uevent_backend_init(void);
 #if defined(CONFIG_UEVENT_TEST_HOOKS)
@@ -18,6 +21,11 @@ void port_boot_init(void) {
 }
 
 void port_soft_reset_init(void) {
+    #if MICROPY_PY_ASYNCIO
+    // asyncio.core's globals of the last session were in its heap: none
+    // until the new session makes its first Task.
+    mp_asyncio_context = MP_OBJ_NULL;
+    #endif
 }
 
 void port_soft_reset_deinit(void) {

@@ -38,13 +38,15 @@ _python_run_until_complete = core.run_until_complete
 _python_sleep_ms = core.sleep_ms
 
 
-# A fresh task queue and IO queue, as core's, with no task left current. An
-# exception out of the loop's own wait (Ctrl-C in poll_ms, a MemoryError)
-# ends run() with its last task still current; that task would keep the old
-# IO queue alive and make _install() below refuse.
-def new_event_loop():
-    core.cur_task = None
-    return core.new_event_loop()
+# Upstream's Python loop, leaving no task current however it ends (the C
+# loop does the same): an exception out of its wait (Ctrl-C in poll_ms, a
+# MemoryError) would otherwise leave its last task current, and _install()
+# below would refuse to switch.
+def _python_loop(main_task=None):
+    try:
+        return _python_run_until_complete(main_task)
+    finally:
+        core.cur_task = None
 
 
 def _install(io_queue_type, flag_type, run_loop, sleeper):
@@ -72,7 +74,7 @@ def use_uevent():
 def use_select_poll():
     from .event import ThreadSafeFlag as stock_flag
 
-    _install(_select_IOQueue, stock_flag, _python_run_until_complete, _python_sleep_ms)
+    _install(_select_IOQueue, stock_flag, _python_loop, _python_sleep_ms)
 
 
 # Which IO queue the current loop has: "uevent" or "select".

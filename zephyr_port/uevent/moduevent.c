@@ -17,13 +17,19 @@ typedef struct _scheduler_lock_obj_t {
     uint16_t depth;                     // __enter__ calls not yet exited
 } scheduler_lock_obj_t;
 
+// Held scheduler_locks of every object and thread together: MicroPython
+// counts the scheduler's lock depth in 16 bits, which must never wrap.
+#define SCHEDULER_LOCK_MAX (1000)
+static uint16_t scheduler_locks_held;
+
 static mp_obj_t scheduler_lock_enter(mp_obj_t self_in) {
     scheduler_lock_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    if (self->depth == UINT16_MAX) {
-        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("scheduler_lock nested too deep"));
+    if (scheduler_locks_held >= SCHEDULER_LOCK_MAX) {
+        mp_raise_msg_varg(&mp_type_RuntimeError, MP_ERROR_TEXT("scheduler_lock nested more than %d deep"), SCHEDULER_LOCK_MAX);
     }
     mp_sched_lock();
     self->depth++;
+    scheduler_locks_held++;
     return self_in;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(scheduler_lock_enter_obj, scheduler_lock_enter);
@@ -34,6 +40,7 @@ static mp_obj_t scheduler_lock_exit(size_t n_args, const mp_obj_t *args) {
         mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("scheduler_lock released without being held"));
     }
     self->depth--;
+    scheduler_locks_held--;
     mp_sched_unlock();
     if (MP_STATE_VM(sched_state) == MP_SCHED_PENDING) {
         // Callbacks queued while it was held: a thread sleeping (this one

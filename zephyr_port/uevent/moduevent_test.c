@@ -22,6 +22,7 @@
  * entry, as an ISR there would. fail_allocs(): test_alloc_faults.c.
  */
 #include <zephyr/drivers/gpio/gpio_emul.h>
+#include <zephyr/irq_offload.h>
 
 #include <string.h>
 
@@ -32,6 +33,7 @@
 #include "../machine_uart_port.h"
 #include "extmod/modmachine.h"
 #include "../modmachine_port.h"
+#include "../port_irq.h"
 #include "uevent_obj.h"
 
 #define STORM_MAX_SOURCES (64)
@@ -58,6 +60,34 @@ static mp_obj_t uevent_test_raised(mp_obj_t obj) {
     return mp_obj_new_int_from_uint(src->raised);
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_raised_obj, uevent_test_raised);
+
+// in_isr(fn, ctrl_c=False) -> (True, result) or (False, exception): fn()
+// called in a real ISR (Zephyr's irq_offload) as a hard IRQ handler is, so
+// a test can call any API from hard-IRQ context at a point of its choosing.
+// ctrl_c: Ctrl-C arrives on the console in the same ISR, just before fn
+// runs (as when the console's and a timer's interrupts come together).
+typedef struct {
+    mp_obj_t fn;
+    mp_obj_t result;
+    bool ok;
+    bool ctrl_c;
+} isr_call_t;
+
+static void uevent_test_isr_call(const void *arg) {
+    isr_call_t *call = (isr_call_t *)arg;
+    if (call->ctrl_c) {
+        console_uart_rx_inject((const uint8_t *)"\x03", 1);
+    }
+    call->ok = port_call_hard_irq_result(call->fn, MP_OBJ_NULL, &call->result);
+}
+
+static mp_obj_t uevent_test_in_isr(size_t n_args, const mp_obj_t *args) {
+    isr_call_t call = { args[0], mp_const_none, false, n_args > 1 && mp_obj_is_true(args[1]) };
+    irq_offload(uevent_test_isr_call, &call);
+    mp_obj_t items[2] = { mp_obj_new_bool(call.ok), call.result };
+    return mp_obj_new_tuple(2, items);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_in_isr_obj, 1, 2, uevent_test_in_isr);
 
 // ---- storms ----
 
@@ -282,20 +312,45 @@ static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_uart_rx_ms_obj, uevent_test_uart_rx
 
 MP_REGISTER_ROOT_POINTER(mp_obj_t uevent_test_collect_obj);
 static uevent_source_t *collect_source;
+static bool collect_notify;     // notify() the poller uevent_test_collect_obj
 static uint16_t collect_events;
 
 void uevent_test_after_pop(void);
 void uevent_test_after_pop(void) {
     uevent_source_t *src = collect_source;
+    mp_obj_t obj = MP_STATE_PORT(uevent_test_collect_obj);
     if (src != NULL) {
-        collect_source = NULL;
         uevent_source_raise(src, collect_events);
-        MP_STATE_PORT(uevent_test_collect_obj) = MP_OBJ_NULL;
+    } else if (collect_notify) {
+        uevent_poller_obj_t *poller = MP_OBJ_TO_PTR(obj);
+        if (poller->core != NULL) {
+            uevent_poller_notify(poller->core);
+        }
     }
+    collect_source = NULL;
+    collect_notify = false;
+    MP_STATE_PORT(uevent_test_collect_obj) = MP_OBJ_NULL;
 }
 
-// raise_during_collect(obj, events)
+// raise_during_collect(obj, events): the next poll_ms round that takes an
+// entry raises obj's events right after taking it (obj a poller: notify()
+// it); obj None disarms.
 static mp_obj_t uevent_test_raise_during_collect(mp_obj_t obj, mp_obj_t events_in) {
+    collect_source = NULL;
+    collect_notify = false;
+    MP_STATE_PORT(uevent_test_collect_obj) = MP_OBJ_NULL;
+    if (obj == mp_const_none) {
+        return mp_const_none;
+    }
+    if (mp_obj_is_type(obj, &uevent_poller_type)) {
+        uevent_poller_obj_t *poller = MP_OBJ_TO_PTR(obj);
+        if (poller->core == NULL) {
+            mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
+        }
+        MP_STATE_PORT(uevent_test_collect_obj) = obj;     // kept alive until raised
+        collect_notify = true;
+        return mp_const_none;
+    }
     bool polled_stream;
     uevent_source_t *src = uevent_source_of(obj, &polled_stream);
     if (src == NULL) {
@@ -321,12 +376,14 @@ void uevent_test_deinit(void) {
     }
     uevent_test_alloc_faults_reset();
     collect_source = NULL;
+    collect_notify = false;
 }
 
 static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__uevent_test) },
     { MP_ROM_QSTR(MP_QSTR_set_input), MP_ROM_PTR(&uevent_test_set_input_obj) },
     { MP_ROM_QSTR(MP_QSTR_raised), MP_ROM_PTR(&uevent_test_raised_obj) },
+    { MP_ROM_QSTR(MP_QSTR_in_isr), MP_ROM_PTR(&uevent_test_in_isr_obj) },
     { MP_ROM_QSTR(MP_QSTR_storm_start), MP_ROM_PTR(&uevent_test_storm_start_obj) },
     { MP_ROM_QSTR(MP_QSTR_storm_stop), MP_ROM_PTR(&uevent_test_storm_stop_obj) },
     { MP_ROM_QSTR(MP_QSTR_storm_info), MP_ROM_PTR(&uevent_test_storm_info_obj) },

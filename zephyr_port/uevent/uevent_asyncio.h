@@ -10,13 +10,15 @@
 extern mp_obj_t mp_asyncio_context;
 
 // The entry slot of each event bit: READ, WRITE, EVENT; then the awaitable
-// of the entry's last EVENT wait, kept for the next one.
+// of the entry's last EVENT wait, kept for the next one, and the next entry
+// on the IO queue's chain of kept registrations (uevent_ioqueue.c).
 #define SLOT_OF_READ (0)
 #define SLOT_OF_WRITE (1)
 #define SLOT_OF_EVENT (2)
 #define UEVENT_TASK_SLOTS (3)
 #define SLOT_OF_AWAITABLE (3)
-#define UEVENT_ENTRY_SLOTS (4)
+#define SLOT_OF_KEPT_NEXT (4)
+#define UEVENT_ENTRY_SLOTS (5)
 
 // A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
 // "no running event loop" before the first Task.
@@ -34,6 +36,10 @@ mp_obj_t *uevent_ioqueue_park(mp_obj_t ioqueue, mp_obj_t obj, int slot);
 void uevent_ioqueue_wait(mp_obj_t ioqueue, mp_int_t dt, mp_obj_t task_queue);
 bool uevent_ioqueue_has_waiters(mp_obj_t ioqueue);
 void uevent_ioqueue_end_idle(mp_obj_t ioqueue);
+// The run loop returns (or raises): tasks still parked were left by that
+// run; a task that waits for the same event in a later run takes their
+// place, as in stock asyncio.
+void uevent_ioqueue_end_run(mp_obj_t ioqueue);
 // Where the running uevent IO queue keeps the awaitable of src's last EVENT
 // wait (src a Pin, Timer or board source still registered), or NULL.
 mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src);

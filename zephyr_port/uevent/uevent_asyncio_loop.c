@@ -176,16 +176,9 @@ static void finish_task(mp_obj_t task, mp_obj_t main_task, mp_obj_t ended, mp_ob
     }
 }
 
-// run_until_complete(main_task=None): runs tasks until main_task is done
-// (returning its result, raising its exception) or, without one, until no
-// task is left. KeyboardInterrupt and other BaseExceptions that are not a
-// CancelledError leave the loop at once, from wherever they are raised.
-static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) {
-    mp_obj_t main_task = n_args > 0 ? args[0] : mp_const_none;
-    if (mp_asyncio_context == MP_OBJ_NULL) {
-        // No Task was ever made: nothing to run.
-        return mp_const_none;
-    }
+// The loop's steps until main_task is done (its result) or, without one,
+// until no task is left (None).
+static mp_obj_t run_steps(mp_obj_t main_task) {
     step_globals_t g = { NULL, NULL, NULL, NULL, NULL };
     while (wait_until_a_task_is_due(main_task, &g)) {
         mp_obj_t task = call_method(step_globals(&g)->task_queue->value, MP_QSTR_pop, 0, MP_OBJ_NULL);
@@ -211,9 +204,6 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         }
         if (task == main_task) {
             set_global(MP_QSTR_cur_task, mp_const_none);
-            // The registrations kept for woken tasks end when the loop
-            // sleeps, or here, when it returns.
-            uevent_ioqueue_end_idle(uevent_asyncio_check_io_queue(step_globals(&g)->io_queue->value));
             if (!is_instance(ended, MP_OBJ_FROM_PTR(&mp_type_StopIteration))) {
                 mp_store_attr(task, MP_QSTR_state, mp_const_false);
                 nlr_raise(ended);
@@ -225,5 +215,38 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         }
     }
     return mp_const_none;
+}
+
+// What a run leaves behind, however it ended: no task is current (a task
+// that calls new_event_loop() is not a reason to drop it, this is), the
+// registrations kept for woken tasks end, and tasks still parked were left
+// by this run (uevent_ioqueue_end_run).
+static void end_run(void) {
+    set_global(MP_QSTR_cur_task, mp_const_none);
+    mp_obj_t q = mp_obj_dict_get(mp_asyncio_context, MP_OBJ_NEW_QSTR(MP_QSTR__io_queue));
+    if (mp_obj_is_type(q, &uevent_ioqueue_type)) {
+        uevent_ioqueue_end_run(q);
+    }
+}
+
+// run_until_complete(main_task=None): runs tasks until main_task is done
+// (returning its result, raising its exception) or, without one, until no
+// task is left. KeyboardInterrupt and other BaseExceptions that are not a
+// CancelledError leave the loop at once, from wherever they are raised.
+static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) {
+    mp_obj_t main_task = n_args > 0 ? args[0] : mp_const_none;
+    if (mp_asyncio_context == MP_OBJ_NULL) {
+        // No Task was ever made: nothing to run.
+        return mp_const_none;
+    }
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        mp_obj_t result = run_steps(main_task);
+        nlr_pop();
+        end_run();
+        return result;
+    }
+    end_run();
+    nlr_jump(nlr.ret_val);
 }
 MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_asyncio_run_until_complete_obj, 0, 1, asyncio_run_until_complete);

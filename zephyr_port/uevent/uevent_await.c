@@ -15,7 +15,8 @@
 
 typedef enum {
     AWAIT_START,
-    AWAIT_YIELDED,
+    AWAIT_PARKED,       // waits in the IO queue
+    AWAIT_TAKEN,        // a Flag set already: taken (cleared), yielded once
     AWAIT_DONE,
 } await_step_t;
 
@@ -63,10 +64,10 @@ static mp_obj_t wait_event(mp_obj_t src) {
 MP_DEFINE_CONST_FUN_OBJ_1(uevent_asyncio_wait_event_obj, wait_event);
 
 // Queues the current task to run again after the tasks already due.
-static void requeue_current_task(void) {
+static void requeue_current_task(mp_obj_t task) {
     mp_obj_t push[3];
     mp_load_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
-    push[2] = uevent_asyncio_global(MP_QSTR_cur_task);
+    push[2] = task;
     mp_call_method_n_kw(1, 0, push);
 }
 
@@ -75,25 +76,38 @@ static mp_obj_t await_iternext(mp_obj_t self_in) {
     switch (self->step) {
         case AWAIT_START: {
             mp_obj_t io_queue = uevent_asyncio_io_queue();
-            if (self->flag_wait && ((uevent_flag_obj_t *)MP_OBJ_TO_PTR(self->src))->is_set) {
-                // Set already: still yield once, so a consumer slower than
-                // its ISR lets the other tasks run between its waits.
-                requeue_current_task();
+            uevent_flag_obj_t *flag = MP_OBJ_TO_PTR(self->src);
+            if (self->flag_wait && flag->is_set) {
+                mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
+                if (task == mp_const_none) {
+                    mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running task: await it in a task"));
+                }
+                // Set already: taken now, as stock asyncio's wait() does (so
+                // one set() wakes one wait, and a set() during the yield
+                // below is kept for the next), and still yield once, so a
+                // consumer slower than its ISR lets the other tasks run
+                // between its waits.
+                uevent_flag_clear_now(flag);
+                requeue_current_task(task);
+                self->step = AWAIT_TAKEN;
             } else {
                 mp_obj_t *slots = uevent_ioqueue_park(io_queue, self->src, SLOT_OF_EVENT);
                 if (!self->flag_wait) {
                     slots[SLOT_OF_AWAITABLE] = self_in;
                 }
+                self->step = AWAIT_PARKED;
             }
-            self->step = AWAIT_YIELDED;
             return mp_const_none;
         }
-        case AWAIT_YIELDED:
-            // Resumed by the loop: the event came (or the flag was set).
+        case AWAIT_PARKED:
+            // Resumed by the loop: the event came (the flag was set).
             self->step = AWAIT_DONE;
             if (self->flag_wait) {
                 uevent_flag_clear_now(MP_OBJ_TO_PTR(self->src));
             }
+            return MP_OBJ_STOP_ITERATION;
+        case AWAIT_TAKEN:
+            self->step = AWAIT_DONE;
             return MP_OBJ_STOP_ITERATION;
         default:
             return MP_OBJ_STOP_ITERATION;

@@ -128,7 +128,7 @@ uevent_poller_core_t *uevent_poller_alloc(void) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_poller_core_t *found = NULL;
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
-        if (!poller_cores[i].in_use) {
+        if (!poller_cores[i].in_use && poller_cores[i].sleepers == 0) {
             found = &poller_cores[i];
             struct k_poll_signal *signal = found->signal;
             memset(found, 0, sizeof(*found));
@@ -158,6 +158,10 @@ void uevent_poller_free(uevent_poller_core_t *poller) {
         uevent_stats.pollers_in_use--;
     }
     k_spin_unlock(&uevent_lock, key);
+}
+
+bool uevent_entry_pool_empty(void) {
+    return entry_free_list == NULL;
 }
 
 uevent_entry_t *uevent_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user) {
@@ -333,6 +337,26 @@ void uevent_poller_wake(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     poller->notified = true;
     k_poll_signal_raise(poller->signal, 0);
+    k_spin_unlock(&uevent_lock, key);
+}
+
+void uevent_poller_take_notify(uevent_poller_core_t *poller) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    poller->notified = false;
+    k_spin_unlock(&uevent_lock, key);
+}
+
+void uevent_poller_sleep_begin(uevent_poller_core_t *poller) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    __ASSERT(poller->sleepers < UINT8_MAX, "uevent: too many threads sleep on one poller");
+    poller->sleepers++;
+    k_spin_unlock(&uevent_lock, key);
+}
+
+void uevent_poller_sleep_end(uevent_poller_core_t *poller) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    __ASSERT(poller->sleepers > 0, "uevent: poller sleepers underflow");
+    poller->sleepers--;
     k_spin_unlock(&uevent_lock, key);
 }
 

@@ -44,6 +44,10 @@ typedef struct uevent_poller_core {
     bool notified;
     bool in_use;
     bool waiting;                       // inside poll_ms (re-entrancy guard)
+    // Threads between releasing the GIL and leaving k_poll on this slot's
+    // signal: the slot is not reused until they are gone, or a thread still
+    // on its way into k_poll would take the next poller's wakes.
+    uint8_t sleepers;
 } uevent_poller_core_t;
 
 typedef struct uevent_stats {
@@ -73,6 +77,8 @@ void uevent_poller_free(uevent_poller_core_t *poller);
 
 // Entry pool: NULL when the board's capacity is used up.
 uevent_entry_t *uevent_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user);
+// True when every entry of the pool is in use.
+bool uevent_entry_pool_empty(void);
 void uevent_entry_free(uevent_entry_t *entry);
 
 // Arms `mask` (OR-ed in). For a source with a level function, READ/WRITE
@@ -99,5 +105,11 @@ void uevent_poller_notify(uevent_poller_core_t *poller);
 // Ends the poller's current or next poll_ms round (close, a notify given
 // back after an exception); not counted as a notify.
 void uevent_poller_wake(uevent_poller_core_t *poller);
+// poll_ms returns: notify()s up to now are taken by this return.
+void uevent_poller_take_notify(uevent_poller_core_t *poller);
+// A thread is about to sleep on the poller's signal (GIL held), and has
+// left k_poll (GIL held again): the slot is not reused in between.
+void uevent_poller_sleep_begin(uevent_poller_core_t *poller);
+void uevent_poller_sleep_end(uevent_poller_core_t *poller);
 
 #endif // UEVENT_CORE_H

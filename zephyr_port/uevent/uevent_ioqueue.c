@@ -10,7 +10,8 @@
  * Task.cancel() calls entry.remove(task)), and the wait pushes the task of
  * each delivered bit onto asyncio's task queue: no Python frame runs between
  * the event and the task. A registration ends when its tasks are cancelled,
- * or, once they were woken, when the loop next sleeps without them back.
+ * or, once they were woken, when the loop next sleeps without them back
+ * (or sooner, if the entry pool runs out).
  */
 #include "py/objlist.h"
 #include "py/runtime.h"
@@ -21,10 +22,11 @@ typedef struct _uevent_ioqueue_obj_t {
     uevent_poller_obj_t *poller;
     mp_obj_t ready;                     // the list each wait fills, reused
     // Entries whose tasks were woken since the loop last went to sleep,
-    // chained through entry->data (the last one's is MP_OBJ_SENTINEL; an
-    // entry not on the chain has None); MP_OBJ_NULL: none.
-    mp_obj_t idle;
-    uint16_t idle_count;                // entries on that chain
+    // kept for them: a chain through entry->waiting[SLOT_OF_KEPT_NEXT]
+    // (MP_OBJ_NULL ends it); MP_OBJ_NULL: none. Every kept entry is on it
+    // once: an entry on the chain has kept set.
+    mp_obj_t kept;
+    uint16_t kept_count;                // entries on that chain
 } uevent_ioqueue_obj_t;
 
 // At most this many registrations are kept for woken tasks: a loop that
@@ -60,8 +62,8 @@ static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     uevent_ioqueue_obj_t *self = mp_obj_malloc(uevent_ioqueue_obj_t, type);
     self->poller = NULL;
-    self->idle = MP_OBJ_NULL;
-    self->idle_count = 0;
+    self->kept = MP_OBJ_NULL;
+    self->kept_count = 0;
     self->ready = mp_obj_new_list(0, NULL);
     self->poller = MP_OBJ_TO_PTR(MP_OBJ_TYPE_GET_SLOT(&uevent_poller_type, make_new)(&uevent_poller_type, 0, 0, NULL));
     return MP_OBJ_FROM_PTR(self);
@@ -80,9 +82,19 @@ static void entry_alloc_slots(uevent_entry_obj_t *entry) {
     }
 }
 
+// The current task, which is about to wait: RuntimeError if none is (an
+// awaitable stepped outside a task).
+static mp_obj_t current_task(void) {
+    mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
+    if (task == mp_const_none) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running task: await it in a task"));
+    }
+    return task;
+}
+
 mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
+    mp_obj_t task = current_task();
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
     }
@@ -90,12 +102,26 @@ mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_entry_obj_t *entry = uevent_poller_find(self->poller, obj);
     if (entry != NULL && entry->waiting != NULL) {
         // Still registered (its task was woken and is back before the loop
-        // slept, or another bit waits): no allocation.
+        // slept, or another bit waits): no allocation. Checked again as a
+        // new registration is: a Pin may have lost its edges meanwhile.
+        bool polled_stream;
+        uevent_source_of(obj, &polled_stream);
         if (entry->waiting[slot] != MP_OBJ_NULL) {
-            mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("another task waits for this event"));
+            if (!(entry->orphans & bit)) {
+                mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("another task waits for this event"));
+            }
+            // Left by an earlier run: this task takes its place (stock
+            // asyncio's IO queue does the same), the other never wakes.
+            entry->waiting[slot] = MP_OBJ_NULL;
+            self->poller->tasks_parked--;
         }
+        entry->orphans &= ~bit;
         uevent_entry_rearm(entry, bit);
     } else {
+        if (uevent_entry_pool_empty()) {
+            // Registrations kept for woken tasks give way to a new wait.
+            uevent_ioqueue_end_idle(self_in);
+        }
         entry = uevent_poller_add(self->poller, obj, bit);
         if (entry->waiting == NULL) {
             entry_alloc_slots(entry);
@@ -142,6 +168,7 @@ static mp_obj_t entry_remove_task(mp_obj_t entry_in, mp_obj_t task) {
     for (int slot = 0; entry->waiting != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
         if (entry->waiting[slot] == task) {
             entry->waiting[slot] = MP_OBJ_NULL;
+            entry->orphans &= ~(1 << slot);
             entry->poller->tasks_parked--;
             uevent_entry_end(entry, 1 << slot);
         }
@@ -160,6 +187,7 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
         return;
     }
     entry->waiting[slot] = MP_OBJ_NULL;
+    entry->orphans &= ~(1 << slot);
     entry->poller->tasks_parked--;
     push[2] = task;
     mp_call_method_n_kw(1, 0, push);
@@ -169,29 +197,69 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
 // sleeps: a task that waits on it again before then (the usual event loop)
 // re-arms it without allocating.
 static void keep_until_sleep(uevent_ioqueue_obj_t *self, uevent_entry_obj_t *entry) {
-    if (entry->data == mp_const_none) {
-        if (self->idle_count >= UEVENT_KEPT_MAX) {
-            uevent_ioqueue_end_idle(MP_OBJ_FROM_PTR(self));
-        }
-        entry->data = self->idle == MP_OBJ_NULL ? MP_OBJ_SENTINEL : self->idle;
-        self->idle = MP_OBJ_FROM_PTR(entry);
-        self->idle_count++;
+    mp_obj_t *slots = entry->waiting;
+    if (slots[SLOT_OF_KEPT_NEXT] != MP_OBJ_NULL || self->kept == MP_OBJ_FROM_PTR(entry)) {
+        return;     // on the chain already
     }
+    if (self->kept_count >= UEVENT_KEPT_MAX) {
+        uevent_ioqueue_end_idle(MP_OBJ_FROM_PTR(self));
+    }
+    // The chain's last entry links to itself, so "on the chain" is one test.
+    slots[SLOT_OF_KEPT_NEXT] = self->kept == MP_OBJ_NULL ? MP_OBJ_FROM_PTR(entry) : self->kept;
+    self->kept = MP_OBJ_FROM_PTR(entry);
+    self->kept_count++;
 }
 
 void uevent_ioqueue_end_idle(mp_obj_t self_in) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_obj_t next = self->idle;
-    self->idle = MP_OBJ_NULL;
-    self->idle_count = 0;
-    while (next != MP_OBJ_NULL && next != MP_OBJ_SENTINEL) {
+    mp_obj_t next = self->kept;
+    self->kept = MP_OBJ_NULL;
+    self->kept_count = 0;
+    while (next != MP_OBJ_NULL) {
         uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(next);
-        next = entry->data;
-        entry->data = mp_const_none;
+        mp_obj_t *slots = entry->waiting;
+        next = slots[SLOT_OF_KEPT_NEXT] == next ? MP_OBJ_NULL : slots[SLOT_OF_KEPT_NEXT];
+        slots[SLOT_OF_KEPT_NEXT] = MP_OBJ_NULL;
         if (!entry_has_waiters(entry)) {
             uevent_entry_end(entry, UEVENT_ALL);
         }
     }
+}
+
+void uevent_ioqueue_end_run(mp_obj_t self_in) {
+    uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    uevent_ioqueue_end_idle(self_in);
+    if (self->poller->core == NULL || self->poller->tasks_parked == 0) {
+        return;
+    }
+    // Once per run, O(registrations): mark every parked task as left.
+    for (uevent_entry_t *e = self->poller->core->entries; e != NULL; e = e->poller_next) {
+        uevent_entry_obj_t *entry = e->user;
+        for (int slot = 0; entry->waiting != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
+            if (entry->waiting[slot] != MP_OBJ_NULL) {
+                entry->orphans |= 1 << slot;
+            }
+        }
+    }
+}
+
+// asyncio's loop sleeps in poll_ms until its next task is due; a soft
+// callback that runs meanwhile (micropython.schedule, a soft IRQ) may push
+// a task due sooner (create_task, Event.set): that ends the sleep.
+typedef struct {
+    mp_obj_t task_queue;
+    mp_obj_t head;                      // its first task when the sleep began
+} task_queue_watch_t;
+
+static mp_obj_t task_queue_head(mp_obj_t task_queue) {
+    mp_obj_t peek[2];
+    mp_load_method(task_queue, MP_QSTR_peek, peek);
+    return mp_call_method_n_kw(0, 0, peek);
+}
+
+static bool task_queue_head_moved(void *ctx) {
+    task_queue_watch_t *watch = ctx;
+    return task_queue_head(watch->task_queue) != watch->head;
 }
 
 // wait_io_event(dt): sleeps until an event or dt ms (-1: no limit), then
@@ -202,19 +270,22 @@ void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt, mp_obj_t task_queue) {
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
     }
+    if (task_queue == MP_OBJ_NULL) {
+        task_queue = uevent_asyncio_global(MP_QSTR__task_queue);
+    }
+    task_queue_watch_t watch = { task_queue, MP_OBJ_NULL };
+    uevent_wait_hook_t hook = { task_queue_head_moved, &watch };
     if (dt != 0) {
         // About to sleep: no woken task came back for these.
         uevent_ioqueue_end_idle(self_in);
+        watch.head = task_queue_head(task_queue);
     }
-    mp_obj_t ready = uevent_poller_wait(self->poller, dt, self->ready);
+    mp_obj_t ready = uevent_poller_wait(self->poller, dt, self->ready, dt != 0 ? &hook : NULL);
     mp_obj_list_t *list = MP_OBJ_TO_PTR(ready);
     if (list->len == 0) {
         return;
     }
     mp_obj_t push[3];
-    if (task_queue == MP_OBJ_NULL) {
-        task_queue = uevent_asyncio_global(MP_QSTR__task_queue);
-    }
     mp_load_method(task_queue, MP_QSTR_push, push);
     for (size_t i = 0; i < list->len; i++) {
         uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(list->items[i]);
@@ -228,7 +299,7 @@ void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt, mp_obj_t task_queue) {
         if (flags & UEVENT_WRITE) {
             wake_slot(entry, SLOT_OF_WRITE, push);
         }
-        if (!entry_has_waiters(entry)) {
+        if (entry->waiting != NULL && !entry_has_waiters(entry)) {
             keep_until_sleep(self, entry);
         }
     }

@@ -19,7 +19,7 @@ typedef struct _uevent_entry_obj_t {
     uevent_entry_t *core;               // NULL once unregistered
     uint16_t generation;                // core->generation when allocated
     uint8_t flags;                      // delivered by the latest poll_ms round
-    bool polled_stream;                 // explicitly polled via MP_STREAM_POLL
+    uint8_t orphans;                    // IO queue: task slots an earlier run left (bit per slot)
     uint32_t round;                     // the poller's round that listed it last
     mp_obj_t obj;
     mp_obj_t data;
@@ -55,7 +55,17 @@ void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask);
 void uevent_entry_rearm(uevent_entry_obj_t *entry, uint16_t mask);
 // The live registration of obj, or NULL.
 uevent_entry_obj_t *uevent_poller_find(uevent_poller_obj_t *self, mp_obj_t obj);
-mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results);
+// What a caller of uevent_poller_wait may add to it: after soft callbacks
+// ran in a round, ready(ctx) returning true ends the wait as a notify()
+// would (asyncio's loop: a callback made a task runnable).
+typedef struct {
+    bool (*ready)(void *ctx);
+    void *ctx;
+} uevent_wait_hook_t;
+mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results,
+    const uevent_wait_hook_t *hook);
+// RuntimeError in a hard IRQ handler: every poller call but notify().
+void uevent_check_not_hard_irq(void);
 // entry.remove(task): what Task.cancel() calls on the entry a task waits on.
 MP_DECLARE_CONST_FUN_OBJ_2(uevent_entry_remove_task_obj);
 // The entry's core slot, or NULL once its registration ended.

@@ -17,6 +17,7 @@
 #include "py/objlist.h"
 #include "py/runtime.h"
 #include "py/stream.h"
+#include "port_irq.h"
 #include "port_wait.h"
 #include "uevent_obj.h"
 
@@ -30,6 +31,17 @@ void uevent_test_after_pop(void);
 
 // Every registration allocates an entry: two GC blocks on 32-bit builds.
 MP_STATIC_ASSERT(sizeof(void *) != 4 || sizeof(uevent_entry_obj_t) <= 2 * MICROPY_BYTES_PER_GC_BLOCK);
+
+// Every poller call but notify() changes or walks lists that poll_ms may be
+// using on the thread the interrupt stopped, and may allocate: refused in a
+// hard IRQ handler, as blocking calls are (docs/uevent.md, "What is safe
+// where").
+void uevent_check_not_hard_irq(void) {
+    if (port_in_hard_irq()) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("uevent: only Flag.set/clear and notify() may run in a hard IRQ handler"));
+    }
+}
 
 static uevent_poller_obj_t *poller_check_open(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
@@ -84,6 +96,7 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
 // Registers `obj` for `mask` (ORed into an existing registration): the
 // entry. Also asyncio's IO queue's (uevent_ioqueue.c).
 uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, uint16_t mask) {
+    uevent_check_not_hard_irq();
     // Check the object first: an unhashable non-source gets the clear error.
     bool polled_stream;
     uevent_source_t *source = uevent_source_of(obj, &polled_stream);
@@ -110,7 +123,7 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
     entry->data = mp_const_none;
     entry->flags = 0;
     entry->round = 0;
-    entry->polled_stream = polled_stream;
+    entry->orphans = 0;
     entry->waiting = NULL;
     mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
     uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
@@ -139,6 +152,7 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
 
 // poller.register(obj, mask=READ|WRITE|EVENT) -> entry
 static mp_obj_t uevent_poller_register(size_t n_args, const mp_obj_t *args) {
+    uevent_check_not_hard_irq();
     uevent_poller_obj_t *self = poller_check_open(args[0]);
     uint16_t mask = n_args > 2 ? mask_from_obj(args[2]) : UEVENT_ALL;
     return MP_OBJ_FROM_PTR(uevent_poller_add(self, args[1], mask));
@@ -148,6 +162,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_register_obj, 2, 3, uev
 // Removes `mask` from the entry; mask=ALL ends the registration.
 // Idempotent.
 void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask) {
+    uevent_check_not_hard_irq();
     uevent_entry_t *core = uevent_entry_core(entry);
     if (core == NULL) {
         return;
@@ -191,6 +206,7 @@ uevent_entry_obj_t *uevent_poller_find(uevent_poller_obj_t *self, mp_obj_t obj) 
 
 // poller.unregister(obj): ends obj's registration; idempotent.
 static mp_obj_t uevent_poller_unregister(mp_obj_t self_in, mp_obj_t obj) {
+    uevent_check_not_hard_irq();
     uevent_poller_obj_t *self = poller_check_open(self_in);
     mp_map_elem_t *elem = mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP);
     if (elem != NULL) {
@@ -308,12 +324,17 @@ static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
     if (!port_waker_arm(waker, PORT_WAKE_SCHED)) {
         return;
     }
+    // Another thread may close the poller while this one has no GIL: the
+    // core slot stays ours (not reused) until this thread is back.
+    uevent_poller_core_t *core = self->core;
     struct k_poll_event events[2];
-    k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, self->core->signal);
+    k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, core->signal);
     k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, &waker->signal);
+    uevent_poller_sleep_begin(core);
     MP_THREAD_GIL_EXIT();
     k_poll(events, 2, wait);
     MP_THREAD_GIL_ENTER();
+    uevent_poller_sleep_end(core);
     port_waker_disarm(waker);
     uevent_stats.wakeups++;
 }
@@ -321,7 +342,9 @@ static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
 // Waits up to timeout_ms (-1: no limit) for ready entries: the list of them
 // (`results`, emptied first, if not MP_OBJ_NULL). poll_ms(), and asyncio's
 // IO queue's wait (uevent_ioqueue.c).
-mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results) {
+mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_obj_t results,
+    const uevent_wait_hook_t *hook) {
+    uevent_check_not_hard_irq();
     if (results != MP_OBJ_NULL) {
         results = results_list_reset(results);
     }
@@ -333,6 +356,7 @@ mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_o
 
     self->core->waiting = true;
     mp_obj_t result = MP_OBJ_NULL;
+    uint32_t runs = port_sched_runs();
     // A notify() taken by this round; given back if the round raises.
     volatile bool notified = false;
     nlr_buf_t nlr;
@@ -354,6 +378,14 @@ mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_o
             result = collect_ready(self, results);
             if (result != MP_OBJ_NULL || notified) {
                 break;
+            }
+            if (hook != NULL && port_sched_runs() != runs) {
+                // Soft callbacks ran: the caller may have work now (a task
+                // they made runnable).
+                runs = port_sched_runs();
+                if (hook->ready(hook->ctx)) {
+                    break;
+                }
             }
             k_timeout_t wait = K_FOREVER;
             if (deadline >= 0) {
@@ -383,12 +415,15 @@ mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_o
         nlr_jump(nlr.ret_val);
     }
     self->core->waiting = false;
+    // A notify() that came while this call ran is taken by its return.
+    uevent_poller_take_notify(self->core);
     return result;
 }
 
 // poller.poll_ms(timeout_ms=-1, results=None) -> list of ready entries
 // results: a list to empty and fill instead of allocating a new one.
 static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
+    uevent_check_not_hard_irq();
     uevent_poller_obj_t *self = poller_check_open(args[0]);
     mp_int_t timeout_ms = -1;
     if (n_args > 1 && args[1] != mp_const_none) {
@@ -398,7 +433,7 @@ static mp_obj_t uevent_poller_poll_ms(size_t n_args, const mp_obj_t *args) {
         }
     }
     mp_obj_t results = n_args > 2 && args[2] != mp_const_none ? args[2] : MP_OBJ_NULL;
-    return uevent_poller_wait(self, timeout_ms, results);
+    return uevent_poller_wait(self, timeout_ms, results, NULL);
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 3, uevent_poller_poll_ms);
 
@@ -412,12 +447,16 @@ static MP_DEFINE_CONST_FUN_OBJ_1(uevent_poller_notify_obj, uevent_poller_notify_
 
 // poller.close(): frees every entry and the poller; also run by the GC.
 static mp_obj_t uevent_poller_close(mp_obj_t self_in) {
+    uevent_check_not_hard_irq();
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->core != NULL) {
         // A poll_ms sleeping on this poller sees the close when it wakes.
         uevent_poller_wake(self->core);
         uevent_poller_free(self->core);
         self->core = NULL;
+        // Its registrations kept their objects alive: not any more (no
+        // allocation here, the GC may be running this as a finaliser).
+        self->registry = NULL;
     }
     return mp_const_none;
 }
@@ -479,8 +518,9 @@ static void uevent_entry_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         } else if (attr == MP_QSTR_unregister) {
             dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_unregister_obj);
             dest[1] = self_in;
-        } else if (attr == MP_QSTR_remove) {
-            // Task.cancel() of a task waiting here (uevent_ioqueue.c).
+        } else if (attr == MP_QSTR_remove && self->waiting != NULL) {
+            // Task.cancel() of a task waiting here (uevent_ioqueue.c); an
+            // entry of a user's poller has no such method.
             dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_remove_task_obj);
             dest[1] = self_in;
         }

@@ -18,6 +18,20 @@ uevent_source_t *machine_timer_uevent_source(mp_obj_t timer);
 #if MICROPY_PY_SYS_STDFILES
 // Defined in shared/runtime/sys_stdio_mphal.c; only its address is used.
 extern const mp_obj_base_t mp_sys_stdin_obj;
+
+// sys.stdin or sys.stdin.buffer: the console.
+static bool is_console_input(mp_obj_t obj) {
+    if (obj == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj)) {
+        return true;
+    }
+    #if MICROPY_PY_SYS_STDIO_BUFFER
+    mp_obj_t buffer[2];
+    mp_load_method_maybe(MP_OBJ_FROM_PTR(&mp_sys_stdin_obj), MP_QSTR_buffer, buffer);
+    return obj == buffer[0];
+    #else
+    return false;
+    #endif
+}
 #endif
 
 uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream) {
@@ -48,7 +62,7 @@ uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream) {
         return &bs->source;
     }
     #if MICROPY_PY_SYS_STDFILES
-    if (obj == MP_OBJ_FROM_PTR(&mp_sys_stdin_obj)) {
+    if (is_console_input(obj)) {
         return console_uart_source();
     }
     #endif

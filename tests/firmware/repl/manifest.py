@@ -3,3 +3,5 @@
 include("$(UEVENT_DIR)/zephyr_port/manifest.py")
 module("uevent_testkit.py")
 module("wake_matrix.py")
+module("uevent_programs.py")
+module("uevent_asyncio_programs.py")

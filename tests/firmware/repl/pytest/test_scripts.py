@@ -6,6 +6,11 @@ whose output differs by board (the wake matrix lists the cells a board
 cannot run) has ``<name>.py.<board>.exp`` files, used before ``<name>.py.exp``. Adding a
 script needs no firmware build: see tests/micropython/README.md.
 
+A line ``# --- soft reset ---`` splits a script: each part runs after a
+soft reset (Ctrl-D) of its own, and the outputs are compared as one. That
+is how a script checks what a fresh session finds (and the random programs
+of tests/model write the failures they found with soft resets in them).
+
 Soak (``UEVENT_SOAK_MS=<ms>`` in the environment, ``scripts/test --soak``):
 only the scripts with a ``# soak: <windows>`` line run, each after
 ``SOAK_MS = <ms>`` has been defined in the same session; they use it in
@@ -25,6 +30,7 @@ from raw_repl import RawRepl, normalize
 
 SCRIPTS = sorted(SCRIPTS_DIR.glob("*.py"))
 SOAK_MS = int(os.environ.get("UEVENT_SOAK_MS", "0"))
+SOFT_RESET_LINE = re.compile(r"^# --- soft reset ---$", re.MULTILINE)
 
 
 def soak_windows(source: str) -> int:
@@ -47,17 +53,22 @@ def test_script(raw_repl: RawRepl, script: Path) -> None:
             pytest.skip("soak run: not a soak script")
         raw_repl.exec(f"SOAK_MS = {SOAK_MS}")
         timeout += 1.5 * windows * SOAK_MS / 1000
-    try:
-        result = raw_repl.exec(source, timeout=timeout)
-    except TwisterHarnessTimeoutException:
-        raw_repl.interrupt()
-        pytest.fail(f"{script.name}: no end after {timeout} s")
+    combined = []
+    for i, part in enumerate(SOFT_RESET_LINE.split(source)):
+        if i:
+            raw_repl.soft_reset()
+        try:
+            result = raw_repl.exec(part, timeout=timeout)
+        except TwisterHarnessTimeoutException:
+            raw_repl.interrupt()
+            pytest.fail(f"{script.name}: no end after {timeout} s (part {i + 1})")
+        combined.append(result.combined)
     reports = sanitizer_reports(raw_repl.transcript)
     assert not reports, f"{script.name}: sanitizer reports:\n" + "\n".join(reports)
-    got = normalize(result.combined)
+    got = normalize("\n".join(combined))
     if got == ["SKIP"]:
         pytest.skip(f"{script.name} printed SKIP")
-    assert exp_file.is_file(), f"{exp_file.name} is missing; the script printed:\n{result.combined}"
+    assert exp_file.is_file(), f"{exp_file.name} is missing; the script printed:\n" + "\n".join(got)
     expected = normalize(exp_file.read_text())
     if got != expected:
         diff = difflib.unified_diff(expected, got, exp_file.name, "output", lineterm="", n=1)
