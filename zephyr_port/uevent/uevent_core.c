@@ -143,6 +143,16 @@ uevent_poller_core_t *uevent_poller_alloc(void) {
     return found;
 }
 
+bool uevent_poller_slot_pinned(void) {
+    k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    bool pinned = false;
+    for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
+        pinned = pinned || (!poller_cores[i].in_use && poller_cores[i].sleepers > 0);
+    }
+    k_spin_unlock(&uevent_lock, key);
+    return pinned;
+}
+
 static void entry_free_locked(uevent_entry_t *e);
 
 void uevent_poller_free(uevent_poller_core_t *poller) {

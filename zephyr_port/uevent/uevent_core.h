@@ -72,6 +72,8 @@ extern struct k_spinlock uevent_lock;
 extern uevent_stats_t uevent_stats;
 
 uevent_poller_core_t *uevent_poller_alloc(void);
+// True while a closed poller's slot waits for a thread to leave k_poll on it.
+bool uevent_poller_slot_pinned(void);
 // Frees the poller and every entry it still has.
 void uevent_poller_free(uevent_poller_core_t *poller);
 

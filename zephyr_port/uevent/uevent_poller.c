@@ -86,6 +86,16 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
         gc_collect();
         core = uevent_poller_alloc();
     }
+    #if MICROPY_PY_THREAD
+    // A poller closed while another thread slept in it keeps its slot until
+    // that thread is back from k_poll (it was woken, and waits for the GIL).
+    for (int i = 0; core == NULL && i < 100 && uevent_poller_slot_pinned(); i++) {
+        MP_THREAD_GIL_EXIT();
+        k_msleep(1);
+        MP_THREAD_GIL_ENTER();
+        core = uevent_poller_alloc();
+    }
+    #endif
     if (core == NULL) {
         mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("too many pollers (CONFIG_UEVENT_MAX_POLLERS=%d)"), CONFIG_UEVENT_MAX_POLLERS);
     }

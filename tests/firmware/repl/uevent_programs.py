@@ -290,6 +290,59 @@ class Program:
         finally:
             _uevent_test.raise_during_collect(None, 0)
 
+    # Another thread waits in q.poll_ms(-1); this one closes q once the
+    # thread has given the GIL back (maybe before it is in k_poll), makes a
+    # new poller under the name q, registers f on it, and has a hard Timer
+    # set f 20 ms later: what the thread's poll gave, what the new poller
+    # gave and whether it was woken at once ("fast", within 500 ms).
+    def op_TC(self, q, f):
+        old, flag = self.obj[q], self.obj[f]
+        started = []
+        result = []
+
+        def waiter():
+            started.append(1)
+            result.append(_call(lambda: self.listing(old.poll_ms(-1))))
+
+        _thread.start_new_thread(waiter, ())
+        while not started:
+            pass
+        old.close()
+        new = uevent.poll()
+        self.obj[q] = new
+        new.register(flag, uevent.EVENT)
+        timer = machine.Timer(-1)
+        timer.init(mode=machine.Timer.ONE_SHOT, period=20, callback=lambda t: flag.set(), hard=True)
+        start = time.ticks_ms()
+        got = self.listing(new.poll_ms(2000))
+        fast = time.ticks_diff(time.ticks_ms(), start) < 500
+        while not result:
+            time.sleep_ms(1)
+        time.sleep_ms(40)  # the Timer has fired (also when f was set already)
+        timer.deinit()
+        return "%s %s %s" % (result[0], got, "fast" if fast else "slow")
+
+    # n nested scheduler_lock()s, then all released: whether soft callbacks
+    # run afterwards (MicroPython counts the depth in 16 bits).
+    def op_SL(self, n):
+        lock = uevent.scheduler_lock()
+        depth = 0
+        err = ""
+        try:
+            for _ in range(int(n)):
+                lock.__enter__()
+                depth += 1
+        except RuntimeError as e:
+            err = _error(e) + " "
+        for _ in range(depth):
+            lock.__exit__(None, None, None)
+        ran = []
+        micropython.schedule(lambda _: ran.append(1), None)
+        for _ in range(20):
+            if ran:
+                break
+        return err + ("ran" if ran else "unrun")
+
     def op_K(self):
         return self.stats()
 

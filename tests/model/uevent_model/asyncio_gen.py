@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import random
 
-from .asyncio_model import AsyncioModel, ModelError, apply_op
+from .asyncio_check import step
+from .asyncio_model import AsyncioModel, ModelError
 from .core_model import Caps
 from .program import Program
 
@@ -30,9 +31,10 @@ class AsyncioGenerator:
         self.seed = seed
         self.portable = portable
         self.omit = omit
-        self.model = AsyncioModel(uevent=True)
+        self.model = AsyncioModel(uevent=True, entries_max=caps.entries_max)
         self.ops: list[str] = []
         self.next_worker = 0
+        self.new_loops = 0  # NL in this segment (then no BF)
 
     def pick(self, items: list[str]) -> str:
         return self.rng.choice(items)
@@ -52,6 +54,7 @@ class AsyncioGenerator:
             choices.append((2, lambda: "sl:s"))
         if not self.portable:
             choices.append((6, lambda: f"ev:{self.pick(FLAGS + PINS + TIMERS)}"))
+            choices.append((1, lambda: f"pi:{self.pick(PINS)}:{self.pick(['0', '1', '3', '3'])}"))
         return self.rng.choices([f for _, f in choices], [w for w, _ in choices])[0]()
 
     # Timed actions must end well inside a settle (ticks are 10 ms on the
@@ -110,13 +113,16 @@ class AsyncioGenerator:
         if live:
             c += [(3, f"X {self.pick(live)}"), (2, f"J {self.pick(live)}")]
         if not self.portable:
+            if self.new_loops == 0:
+                c.append((1, f"BF {self.rng.choice([1, 5, self.caps.entries_max - 4])}"))
             c += [
+                (1, f"AS {self.pick(FLAGS + PINS + TIMERS)}"),
                 (2, f"E {self.pick(EVENTS)} s"),
                 (2, f"K k{self.next_worker} {self.actions()}"),
                 (4, f"G {self.pick(PINS)} {self.rng.randrange(2)}"),
                 (2, f"O {self.pick(TIMERS)}"),
             ]
-        if not any(
+        if self.model.bulk == 0 and not any(
             leaf.state == "event"
             for w in self.model.workers.values()
             if w.frame is not None and not w.done and not w.lost
@@ -131,18 +137,21 @@ class AsyncioGenerator:
         if fields[0] in self.omit:
             return False
         try:
-            outcomes = apply_op(self.model, fields)
+            outcomes = step([self.model], op)
         except ModelError:
             return False
         if fields[0] in ("W", "K"):
             self.next_worker += 1
+        if fields[0] == "NL":
+            self.new_loops += 1
         self.model = outcomes[0][1]
         self.ops.append(op)
         return True
 
     def segment(self, length: int) -> list[str]:
-        self.model = AsyncioModel(uevent=True)
+        self.model = AsyncioModel(uevent=True, entries_max=self.caps.entries_max)
         self.ops = []
+        self.new_loops = 0
         if not self.portable and self.rng.random() < 0.2:
             self.ops.append(f"AW {self.pick(PINS + TIMERS)}")
         tries = 0

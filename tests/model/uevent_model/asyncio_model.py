@@ -23,6 +23,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .core_model import Caps
+    from .program import Program
 
 SETTLE_MS = 150
 SHORT_MS = 2
@@ -74,6 +79,7 @@ class Waiter:
     obj: str
     slot: str  # "event" or "read"
     worker: str  # "" for a gather sub-task nobody waits for any more
+    act: str  # the action waiting (a sub-task nobody waits for still does it)
     leaf: int
     loop: int  # which event loop (new_event_loop() makes another)
     run: int  # which asyncio.run() parked it
@@ -81,8 +87,12 @@ class Waiter:
 
 
 class AsyncioModel:
-    def __init__(self, uevent: bool = True) -> None:
+    def __init__(self, uevent: bool = True, entries_max: int = 1 << 20) -> None:
         self.uevent = uevent
+        self.entries_max = entries_max  # the board's uevent entry pool
+        self.bulk = 0  # entries op BF holds in a user poller
+        self.in_run = False  # director operations ran since the last run ended
+        self.triggers: dict[str, int] = {}  # a pin's edges (both when made)
         self.flags: dict[str, bool] = {}
         self.events: dict[str, bool] = {}
         self.pins: dict[str, int] = {}
@@ -109,14 +119,28 @@ class AsyncioModel:
                 self.loop,
                 self.run,
                 self.now,
+                self.bulk,
+                sorted(self.triggers.items()),
                 sorted(self.unhandled),
             )
         )
 
     # --- the IO queue ------------------------------------------------------
 
+    def entries_in_use(self) -> int:
+        """The pool's entries in use: op BF's, and one per object a task of
+        the current loop waits for (registrations kept for woken tasks give
+        way to a new wait)."""
+        objects = {w.obj for w in self.waiters if w.live and w.loop == self.loop}
+        return self.bulk + len(objects)
+
     def park(self, worker: str, leaf: int, obj: str, slot: str) -> str | None:
         """Parks a leaf for obj's EVENT or READ; "!RuntimeError" if uevent refuses."""
+        if self.uevent and obj.startswith("p") and self.triggers.get(obj, 3) == 0:
+            return "!ValueError"  # a Pin with no edges
+        registered = any(w.live and w.loop == self.loop and w.obj == obj for w in self.waiters)
+        if self.uevent and not registered and self.entries_in_use() >= self.entries_max:
+            return "!OSError"  # uevent entries used up
         for w in self.waiters:
             if w.live and w.loop == self.loop and w.obj == obj and w.slot == slot:
                 if self.uevent and w.run == self.run:
@@ -124,7 +148,8 @@ class AsyncioModel:
                 # Stock asyncio, and uevent for a waiter an earlier run left:
                 # the new waiter takes its place, the old one never wakes.
                 w.live = False
-        self.waiters.append(Waiter(obj, slot, worker, leaf, self.loop, self.run))
+        act = self.workers[worker].frame.leaves[leaf].act  # type: ignore[union-attr]
+        self.waiters.append(Waiter(obj, slot, worker, act, leaf, self.loop, self.run))
         return None
 
     def raise_event(self, obj: str, slot: str = "event") -> None:
@@ -137,6 +162,11 @@ class AsyncioModel:
                     assert worker.frame is not None
                     worker.frame.leaves[w.leaf].state = "woken"
                     worker.runnable = True
+                else:
+                    # A gather sub-task nobody waits for: it still finishes
+                    # its action (a flag.wait() clears the flag, a read
+                    # takes the bytes).
+                    self.resume_leaf(Leaf(w.act, "woken", w.obj))
                 return
 
     def unpark(self, worker: str, leaf: int | None = None) -> None:
@@ -202,6 +232,10 @@ class AsyncioModel:
         elif kind == "err":
             leaf.state, leaf.result = "done", "!ValueError"
         elif kind == "sig":
+            leaf.state = "done"
+        elif kind == "pi":
+            pin, _, trigger = arg.partition(":")
+            self.triggers[pin] = int(trigger)
             leaf.state = "done"
         else:
             raise ModelError(f"unknown action {leaf.act!r}")
@@ -352,6 +386,9 @@ def settle_states(
             continue
         seen.add(k)
         ready = s.runnable()
+        if not ready:
+            s.fire_timers()  # sleep_ms(0) ends where it began
+            ready = s.runnable()
         if ready:
             for name in ready:
                 n = s.copy() if len(ready) > 1 else s
@@ -442,7 +479,8 @@ def apply_op(state: AsyncioModel, fields: list[str]) -> list[tuple[str, AsyncioM
         level = int(args[1])
         if s.pins.setdefault(args[0], 0) != level:
             s.pins[args[0]] = level
-            s.raise_event(args[0])
+            if s.triggers.get(args[0], 3) & (1 if level else 2):
+                s.raise_event(args[0])
     elif code == "O":
         at[TIMER_MS] = [lambda m, t=args[0]: m.raise_event(t)]
     elif code == "D":
@@ -450,12 +488,35 @@ def apply_op(state: AsyncioModel, fields: list[str]) -> list[tuple[str, AsyncioM
         # A polled stream is asked again within CONFIG_UEVENT_STREAM_POLL_MS.
         s.raise_event(args[0], "read")
     elif code == "NL":
+        if s.bulk:
+            # The old loop's registrations stay until the GC frees them:
+            # with the pool kept full (op BF) the next wait may not fit.
+            raise ModelError("new_event_loop() after op BF")
         new_loop(s)
+    elif code == "BF":
+        n = int(args[0])
+        room = max(0, s.entries_max - s.entries_in_use())
+        # A small heap may run out first (qemu_cortex_m3's 28 KB): after any
+        # number of Flags, MemoryError, with those registered.
+        short_heap = []
+        for k in range(min(n, room + 1)):
+            short = s.copy()
+            short.bulk += k
+            short_heap += settled(short, f"{k} !MemoryError", at)
+        s.bulk += min(n, room)
+        result = args[0] if n <= room else f"{room} !OSError"
+        return settled(s, result, at) + short_heap
     elif code == "R":
-        s.run += 1
+        end_run(s)
         return [(("ok " + snapshot(s)).strip(), s)]
     else:
         raise ModelError(f"unknown operation {code!r}")
+    return settled(s, result, at)
+
+
+def settled(s: AsyncioModel, result: str, at: Effect) -> list[tuple[str, AsyncioModel]]:
+    """The op printed `result`; every (line, state) the settle after it may give."""
+    s.in_run = True
     out = []
     for after in s.settle(SETTLE_MS, at):
         if after.next_timer() is not None:
@@ -463,6 +524,14 @@ def apply_op(state: AsyncioModel, fields: list[str]) -> list[tuple[str, AsyncioM
         line = f"{result} {snapshot(after)}".strip()
         out.append((line, after))
     return out
+
+
+def end_run(s: AsyncioModel) -> None:
+    """An asyncio.run() ended (if one ran since the last): what its tasks
+    left parked, a task of a later run may replace."""
+    if s.in_run:
+        s.run += 1
+        s.in_run = False
 
 
 def spawn(s: AsyncioModel, name: str, acts: list[str]) -> None:
@@ -494,12 +563,12 @@ def new_loop(s: AsyncioModel) -> None:
             w.lost = True
 
 
-def plausible(program: object, caps: object) -> bool:
+def plausible(program: Program, caps: Caps) -> bool:
     """Whether the model can run the program (a shrunk one may not)."""
     from .asyncio_check import run_model
 
     try:
-        run_model(program, uevent=True)  # type: ignore[arg-type]
+        run_model(program, True, caps.entries_max)
     except (ModelError, KeyError):
         return False
     return True

@@ -118,6 +118,14 @@ class CoreGenerator:
             ]
         if timers:
             c.append((2, lambda: f"O {self.pick(timers)}"))
+        if (
+            self.caps.threads
+            and pollers
+            and flags
+            and len(open_pollers) < self.caps.pollers_max - 1
+        ):
+            c.append((2, lambda: f"TC {self.pick(pollers)} {self.pick(flags)}"))
+        c.append((1, lambda: f"SL {self.rng.choice([1, 10, 1000, 1001, 40000])}"))
         c.append((3, self.fault))
         return c
 

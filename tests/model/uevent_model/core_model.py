@@ -544,6 +544,53 @@ class CoreModel:
 
         return self.outcome(poll)
 
+    def op_TC(self, q: str, f: str) -> list[Outcome]:
+        return self.either_collected(lambda s, collected: self.thread_close(s, collected, q, f))
+
+    @staticmethod
+    def thread_close(s: CoreModel, collected: bool, q: str, f: str) -> str:
+        """Op TC on state s; the new poller's register() may find the pool
+        full (an OSError it prints, with the close and the new poller done)."""
+        old = s.pollers[s.lookup(q)]
+        ident = s.flag(f)
+        # The other thread's poll_ms(-1): at once if something is
+        # ready, else until the close wakes it.
+        if not old.open:
+            result = "!ValueError"
+        elif s.ready(old) or old.notified:
+            old.notified = False
+            result = s.deliver(old)
+        else:
+            result = "!ValueError"
+        if old.open:
+            for entry in list(old.entries.values()):
+                s.end_entry(old, entry)
+            old.open = False
+        if s.pollers_in_use()[1] >= s.caps.pollers_max:
+            return "!OSError"  # the old one is closed all the same
+        new = Poller()
+        s.pollers[s.new_object(q, "poller")] = new
+        if collected:
+            s.collect_zombies()
+        if s.entries_in_use()[1] >= s.caps.entries_max:
+            return "!OSError"
+        was_set = s.flags[ident]
+        new.entries[ident] = Entry(ident, armed=EVENT, pending=EVENT if was_set else 0)
+        if was_set:
+            # Ready at once: delivered before the Timer's set() comes,
+            # which then stays pending on the disarmed entry.
+            got = s.deliver(new)
+            s.raise_source(ident, EVENT)
+        else:
+            s.flags[ident] = True  # the Timer's set()
+            s.raise_source(ident, EVENT)
+            got = s.deliver(new)
+        return f"{result} {got} fast"
+
+    def op_SL(self, n: str) -> list[Outcome]:
+        # At most 1000 scheduler_locks held at once; soft callbacks run after.
+        return [Outcome("!RuntimeError ran" if int(n) > 1000 else "ran", self.copy())]
+
     def op_K(self) -> list[Outcome]:
         raise ModelError("op K is checked by range: use stats_allowed()")
 

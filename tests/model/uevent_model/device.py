@@ -148,6 +148,13 @@ class Device:
         self.write(b"\x04")
         self.read_until(b"\x04", 10)
 
+    def run_segment(self, code: str, timeout: float) -> tuple[str, str]:
+        """A fresh interpreter (soft reset), then `code`."""
+        if not self.alive():
+            self.start()
+        self.soft_reset()
+        return self.exec(code, timeout)
+
     def exec(self, code: str, timeout: float = 60) -> tuple[str, str]:
         """Runs `code`; returns what it printed and the traceback, if any."""
         self.paste(code.encode())
@@ -158,3 +165,29 @@ class Device:
             out.decode(errors="replace").replace("\r\n", "\n"),
             err.decode(errors="replace").replace("\r\n", "\n"),
         )
+
+
+class UnixPort:
+    """MicroPython's unix port (stock asyncio) running one segment per
+    process: a new process is the soft reset. The device side is loaded
+    from `modules` (tests/firmware/repl) on the host."""
+
+    def __init__(self, exe: Path, modules: Path) -> None:
+        self.exe = exe
+        self.modules = modules
+
+    def run_segment(self, code: str, timeout: float) -> tuple[str, str]:
+        prelude = f"import sys\nsys.path.insert(0, {str(self.modules)!r})\n"
+        try:
+            done = subprocess.run(
+                [str(self.exe), "-c", prelude + code],
+                capture_output=True,
+                timeout=timeout,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as e:
+            raise DeviceError(f"no end within {timeout} s", e.stdout or b"") from e
+        return done.stdout.decode(errors="replace"), done.stderr.decode(errors="replace")
+
+    def stop(self) -> None:
+        pass

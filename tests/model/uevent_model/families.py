@@ -16,10 +16,25 @@ class Family:
     generate: Callable[[Caps, int, frozenset[str]], Program]
 
 
+def with_resets(generate: Callable[[Caps, int, frozenset[str]], Program]) -> Family:
+    """Soft-reset hygiene: a short program's prefixes, one segment each, so a
+    soft reset falls between every pair of its steps and each segment must
+    behave as in a fresh session (nothing of the last one may linger)."""
+
+    def make(caps: Caps, seed: int, omit: frozenset[str]) -> Program:
+        base = generate(caps, seed, omit)
+        steps = base.segments[0][:12]
+        return Program(base.family, seed, [steps[: i + 1] for i in range(len(steps))])
+
+    return Family(make)
+
+
 FAMILIES: dict[str, Family] = {
     "core": Family(core_gen.generate),
     "asyncio": Family(asyncio_gen.generate),
     "asyncio-portable": Family(asyncio_gen.generate_portable),
+    "core-resets": with_resets(core_gen.generate),
+    "asyncio-resets": with_resets(asyncio_gen.generate),
 }
 
 CAPS_CODE = """\

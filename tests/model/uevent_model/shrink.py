@@ -6,7 +6,6 @@ import re
 
 from . import runner
 from .core_model import Caps
-from .device import Device
 from .families import plausible
 from .program import Program
 from .runner import Verdict
@@ -26,7 +25,14 @@ def signature(verdict: Verdict) -> str:
     return "mismatch " + (m[1] if m else "?")
 
 
-def shrink(device: Device, caps: Caps, program: Program, verdict: Verdict) -> Verdict:
+def shrink(
+    target: runner.Target,
+    caps: Caps,
+    program: Program,
+    verdict: Verdict,
+    timeout: float = 20,
+    mode: str = "uevent",
+) -> Verdict:
     """The smallest program found (delta debugging on operations) failing as `verdict`."""
     want = signature(verdict)
     best = verdict
@@ -37,7 +43,7 @@ def shrink(device: Device, caps: Caps, program: Program, verdict: Verdict) -> Ve
         if not plausible(candidate, caps):
             return None
         tries += 1
-        v = runner.run_program(device, candidate)
+        v = runner.run_program(target, candidate, timeout, mode, caps.entries_max)
         return v if v.failure is not None and signature(v) == want else None
 
     # Whole segments first, then chunks of operations, halving the chunk.

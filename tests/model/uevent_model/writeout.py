@@ -52,7 +52,12 @@ def write_test(folder: Path, board: str, verdict: Verdict, caps: Caps) -> Path:
     """tests/micropython/model_<family>_<seed>.py and its .exp."""
     program = verdict.program
     name = f"model_{program.family}_{program.seed}"
-    expected, open_ops = expected_lines(verdict, caps)
+    if program.family == "core":
+        expected, open_ops = expected_lines(verdict, caps)
+    else:
+        from .asyncio_check import run_model
+
+        expected, open_ops = run_model(program, True, caps.entries_max), []
     first = (verdict.failure or "").splitlines()[0] if verdict.failure else ""
     head = [
         f"# Found by the random programs of tests/model ({program.family} family,",
@@ -61,10 +66,11 @@ def write_test(folder: Path, board: str, verdict: Verdict, caps: Caps) -> Path:
     ]
     if open_ops:
         head.append("# The model leaves open: " + "; ".join(open_ops))
-    module = "uevent_programs"
+    module = "uevent_programs" if program.family == "core" else "uevent_asyncio_programs"
+    caps_arg = ", caps=False" if program.family == "core" else ""
     parts = []
     for text in program.texts():
-        parts.append(f"import {module}\n\n{module}.run({text!r}, caps=False)\n")
+        parts.append(f"import {module}\n\n{module}.run({text!r}{caps_arg})\n")
     body = "\n".join(head) + "\n" + f"\n{SOFT_RESET_LINE}\n".join(parts)
     folder.mkdir(parents=True, exist_ok=True)
     script = folder / f"{name}.py"
