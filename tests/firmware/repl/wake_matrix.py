@@ -221,7 +221,7 @@ def in_thread(fn):
 
 
 def fire_notify_thread(w, ctx):
-    in_thread(w.notify)
+    in_thread(lambda: w.notify())  # the poller is made after this
 
 
 def fire_thread_set(w, ctx):
@@ -272,6 +272,35 @@ def fire_lock_thread(w, ctx):
     in_thread(release)
 
 
+def fire_uart_recreated(w, ctx):
+    # The UART deinit()ed and made again (the same object, its timeout as
+    # the column set it): it hears again.
+    UART.deinit()
+    machine.UART("uart1")
+    return one_shot(DELAY, lambda t: UART.write(b"u"))
+
+
+def fire_closed_in_wait(w, ctx):
+    # Another thread waits in a poller of its own, which this one closes
+    # (that thread may still be on its way into k_poll): the waiter's own
+    # poller, made after this, must not lose its wake to that thread.
+    p = uevent.poll()
+    started = []
+
+    def other():
+        started.append(1)
+        try:
+            p.poll_ms(-1)
+        except ValueError:  # closed while waiting
+            started.append(2)
+
+    _thread.start_new_thread(other, ())
+    while not started:
+        pass
+    p.close()
+    return one_shot(DELAY, lambda t: w.set())
+
+
 ROWS = [
     Row("isr Flag.set", "set", fire_isr_set),
     Row("isr Pin edge", "pin", fire_pin_edge),
@@ -290,6 +319,8 @@ ROWS = [
     Row("console input", "console", fire_console),
     Row("sched_lock same", "set", fire_lock_same, soft=True),
     Row("sched_lock thread", "set", fire_lock_thread, needs_thread=True, soft=True),
+    Row("UART re-created", "uart", fire_uart_recreated),
+    Row("closed in a wait", "set", fire_closed_in_wait, needs_thread=True),
 ]
 
 
@@ -310,11 +341,9 @@ class PollMs:
     name = "poll_ms"
 
     def cell(self, row, ctx):
-        p = uevent.poll()
-        self.p = p
         f = uevent.Flag()
         self.set = f.set
-        self.notify = p.notify
+        self.notify = None
         obj = {
             "set": f,
             "pin": None,
@@ -327,6 +356,11 @@ class PollMs:
             obj = machine.Pin(PIN_A, machine.Pin.IN)
             obj.irq(trigger=machine.Pin.IRQ_RISING)
         started = row.fire(self, ctx)
+        # The poller after the row's set-up (its event is DELAY ms away):
+        # a row may have just freed a poller slot.
+        p = uevent.poll()
+        self.p = p
+        self.notify = p.notify
         if row.kind == "timer":
             obj = ctx.timer
         if obj is not None:
