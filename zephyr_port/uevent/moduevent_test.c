@@ -22,7 +22,9 @@
  * entry, as an ISR there would. fail_allocs(): test_alloc_faults.c.
  */
 #include <zephyr/drivers/gpio/gpio_emul.h>
+#if defined(CONFIG_IRQ_OFFLOAD)
 #include <zephyr/irq_offload.h>
+#endif
 
 #include <string.h>
 
@@ -61,6 +63,7 @@ static mp_obj_t uevent_test_raised(mp_obj_t obj) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_raised_obj, uevent_test_raised);
 
+#if defined(CONFIG_IRQ_OFFLOAD)
 // in_isr(fn, ctrl_c=False) -> (True, result) or (False, exception): fn()
 // called in a real ISR (Zephyr's irq_offload) as a hard IRQ handler is, so
 // a test can call any API from hard-IRQ context at a point of its choosing.
@@ -88,6 +91,7 @@ static mp_obj_t uevent_test_in_isr(size_t n_args, const mp_obj_t *args) {
     return mp_obj_new_tuple(2, items);
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_in_isr_obj, 1, 2, uevent_test_in_isr);
+#endif
 
 // ---- storms ----
 
@@ -383,7 +387,9 @@ static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR__uevent_test) },
     { MP_ROM_QSTR(MP_QSTR_set_input), MP_ROM_PTR(&uevent_test_set_input_obj) },
     { MP_ROM_QSTR(MP_QSTR_raised), MP_ROM_PTR(&uevent_test_raised_obj) },
+    #if defined(CONFIG_IRQ_OFFLOAD)
     { MP_ROM_QSTR(MP_QSTR_in_isr), MP_ROM_PTR(&uevent_test_in_isr_obj) },
+    #endif
     { MP_ROM_QSTR(MP_QSTR_storm_start), MP_ROM_PTR(&uevent_test_storm_start_obj) },
     { MP_ROM_QSTR(MP_QSTR_storm_stop), MP_ROM_PTR(&uevent_test_storm_stop_obj) },
     { MP_ROM_QSTR(MP_QSTR_storm_info), MP_ROM_PTR(&uevent_test_storm_info_obj) },
