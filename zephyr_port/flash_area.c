@@ -24,6 +24,7 @@ typedef struct _flash_area_obj_t {
     uint8_t id;
     uint32_t block_size;
     uint32_t block_count;
+    uint32_t write_unit;
 } flash_area_obj_t;
 
 // The page size at the start of the area: littlefs needs uniform blocks,
@@ -72,6 +73,8 @@ static mp_obj_t flash_area_make_new(const mp_obj_type_t *type, size_t n_args, si
     self->id = (uint8_t)id;
     self->block_size = block_size;
     self->block_count = area->fa_size / block_size;
+    size_t unit = flash_get_write_block_size(flash_area_get_device(area));
+    self->write_unit = unit > 0 ? unit : 1;
     return MP_OBJ_FROM_PTR(self);
 }
 
@@ -118,6 +121,14 @@ static mp_obj_t flash_area_writeblocks(size_t n_args, const mp_obj_t *args) {
     mp_buffer_info_t buf;
     off_t at;
     int ret = flash_area_rw_args(n_args, args, MP_BUFFER_READ, &buf, &at);
+    // The whole write is checked before anything is erased: the flash
+    // programs whole write units only.
+    if (ret == 0 && (at % self->write_unit != 0 || buf.len % self->write_unit != 0)) {
+        ret = -EINVAL;
+    }
+    if (ret == 0 && buf.len == 0) {
+        return MP_OBJ_NEW_SMALL_INT(0);
+    }
     if (ret == 0 && n_args == 3) {
         // Whole blocks, old protocol: erase them first.
         size_t erase = (buf.len + self->block_size - 1) / self->block_size * self->block_size;
