@@ -1,13 +1,153 @@
 // The filesystem at /flash: littlefs (VfsLfs2) on the devicetree's
 // storage_partition, mounted at boot and after each soft reset
 // (CONFIG_MICROPY_VFS_LFS2).
+//
+// MicroPython's VfsLfs2 (extmod/vfs_lfs.c, unchanged) is compiled in this
+// file rather than from extmod's list (port_sources.cmake), so that the
+// port can see its objects and put a check before each of its littlefs
+// calls: no filesystem call from a hard IRQ handler, and no umount while
+// files are open (docs/filesystem.md).
 #include <zephyr/storage/flash_map.h>
 
+#include "py/gc.h"
 #include "py/mperrno.h"
 #include "py/runtime.h"
 #include "extmod/vfs.h"
 #include "extmod/vfs_lfs.h"
+#include "lib/littlefs/lfs2.h"
 #include "port_filesystem.h"
+#include "port_irq.h"
+
+void port_filesystem_check_irq(void) {
+    if (port_in_hard_irq()) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("can't use the filesystem or flash in a hard IRQ handler (use a soft IRQ)"));
+    }
+}
+
+// A hard IRQ handler may run while the main thread is inside littlefs: one
+// set of caches and one allocator, on the ISR's small stack. Every littlefs
+// call VfsLfs2 makes comes here first and raises RuntimeError there,
+// before littlefs has done anything (the defines below reroute its calls).
+static int port_lfs2_format(lfs2_t *lfs, const struct lfs2_config *cfg) {
+    port_filesystem_check_irq();
+    return lfs2_format(lfs, cfg);
+}
+static int port_lfs2_mount(lfs2_t *lfs, const struct lfs2_config *cfg) {
+    port_filesystem_check_irq();
+    return lfs2_mount(lfs, cfg);
+}
+static int port_lfs2_unmount(lfs2_t *lfs) {
+    port_filesystem_check_irq();
+    return lfs2_unmount(lfs);
+}
+static int port_lfs2_remove(lfs2_t *lfs, const char *path) {
+    port_filesystem_check_irq();
+    return lfs2_remove(lfs, path);
+}
+static int port_lfs2_rename(lfs2_t *lfs, const char *old_path, const char *new_path) {
+    port_filesystem_check_irq();
+    return lfs2_rename(lfs, old_path, new_path);
+}
+static int port_lfs2_mkdir(lfs2_t *lfs, const char *path) {
+    port_filesystem_check_irq();
+    return lfs2_mkdir(lfs, path);
+}
+static int port_lfs2_stat(lfs2_t *lfs, const char *path, struct lfs2_info *info) {
+    port_filesystem_check_irq();
+    return lfs2_stat(lfs, path, info);
+}
+static lfs2_ssize_t port_lfs2_getattr(lfs2_t *lfs, const char *path, uint8_t type, void *buf, lfs2_size_t size) {
+    port_filesystem_check_irq();
+    return lfs2_getattr(lfs, path, type, buf, size);
+}
+static int port_lfs2_fs_traverse(lfs2_t *lfs, int (*cb)(void *, lfs2_block_t), void *data) {
+    port_filesystem_check_irq();
+    return lfs2_fs_traverse(lfs, cb, data);
+}
+static int port_lfs2_file_opencfg(lfs2_t *lfs, lfs2_file_t *file, const char *path, int flags,
+    const struct lfs2_file_config *cfg) {
+    port_filesystem_check_irq();
+    return lfs2_file_opencfg(lfs, file, path, flags, cfg);
+}
+static int port_lfs2_file_close(lfs2_t *lfs, lfs2_file_t *file) {
+    port_filesystem_check_irq();
+    return lfs2_file_close(lfs, file);
+}
+static int port_lfs2_file_sync(lfs2_t *lfs, lfs2_file_t *file) {
+    port_filesystem_check_irq();
+    return lfs2_file_sync(lfs, file);
+}
+static lfs2_ssize_t port_lfs2_file_read(lfs2_t *lfs, lfs2_file_t *file, void *buf, lfs2_size_t size) {
+    port_filesystem_check_irq();
+    return lfs2_file_read(lfs, file, buf, size);
+}
+static lfs2_ssize_t port_lfs2_file_write(lfs2_t *lfs, lfs2_file_t *file, const void *buf, lfs2_size_t size) {
+    port_filesystem_check_irq();
+    return lfs2_file_write(lfs, file, buf, size);
+}
+static lfs2_soff_t port_lfs2_file_seek(lfs2_t *lfs, lfs2_file_t *file, lfs2_soff_t off, int whence) {
+    port_filesystem_check_irq();
+    return lfs2_file_seek(lfs, file, off, whence);
+}
+static lfs2_soff_t port_lfs2_file_tell(lfs2_t *lfs, lfs2_file_t *file) {
+    port_filesystem_check_irq();
+    return lfs2_file_tell(lfs, file);
+}
+static int port_lfs2_dir_open(lfs2_t *lfs, lfs2_dir_t *dir, const char *path) {
+    port_filesystem_check_irq();
+    return lfs2_dir_open(lfs, dir, path);
+}
+static int port_lfs2_dir_close(lfs2_t *lfs, lfs2_dir_t *dir) {
+    port_filesystem_check_irq();
+    return lfs2_dir_close(lfs, dir);
+}
+static int port_lfs2_dir_read(lfs2_t *lfs, lfs2_dir_t *dir, struct lfs2_info *info) {
+    port_filesystem_check_irq();
+    return lfs2_dir_read(lfs, dir, info);
+}
+
+#define lfs2_format port_lfs2_format
+#define lfs2_mount port_lfs2_mount
+#define lfs2_unmount port_lfs2_unmount
+#define lfs2_remove port_lfs2_remove
+#define lfs2_rename port_lfs2_rename
+#define lfs2_mkdir port_lfs2_mkdir
+#define lfs2_stat port_lfs2_stat
+#define lfs2_getattr port_lfs2_getattr
+#define lfs2_fs_traverse port_lfs2_fs_traverse
+#define lfs2_file_opencfg port_lfs2_file_opencfg
+#define lfs2_file_close port_lfs2_file_close
+#define lfs2_file_sync port_lfs2_file_sync
+#define lfs2_file_read port_lfs2_file_read
+#define lfs2_file_write port_lfs2_file_write
+#define lfs2_file_seek port_lfs2_file_seek
+#define lfs2_file_tell port_lfs2_file_tell
+#define lfs2_dir_open port_lfs2_dir_open
+#define lfs2_dir_close port_lfs2_dir_close
+#define lfs2_dir_read port_lfs2_dir_read
+
+#include "extmod/vfs_lfs.c"
+
+#undef lfs2_format
+#undef lfs2_mount
+#undef lfs2_unmount
+#undef lfs2_remove
+#undef lfs2_rename
+#undef lfs2_mkdir
+#undef lfs2_stat
+#undef lfs2_getattr
+#undef lfs2_fs_traverse
+#undef lfs2_file_opencfg
+#undef lfs2_file_close
+#undef lfs2_file_sync
+#undef lfs2_file_read
+#undef lfs2_file_write
+#undef lfs2_file_seek
+#undef lfs2_file_tell
+#undef lfs2_dir_open
+#undef lfs2_dir_close
+#undef lfs2_dir_read
 
 // littlefs's "corrupted": no valid superblock, as on a blank partition.
 #define LFS2_NO_FILESYSTEM (84)

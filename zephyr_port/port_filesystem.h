@@ -12,6 +12,10 @@
 // Only in builds with CONFIG_MICROPY_VFS_LFS2.
 bool port_filesystem_mount(void);
 
+// Raises RuntimeError in a hard IRQ handler: the filesystem and the flash
+// block device refuse to run there.
+void port_filesystem_check_irq(void);
+
 // The erase pages of a partition, as zephyr.FlashArea needs them: blocks
 // of one size that erase nothing outside the partition. `page` gives the
 // page holding a flash offset (its start and size; 0, or a negative errno).

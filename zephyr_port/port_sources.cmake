@@ -47,6 +47,11 @@ set(micropython_files_always
     drivers/bus/softspi.c
 )
 set(micropython_files_CONFIG_MICROPY_VFS_LFS2 lib/littlefs/lfs2.c lib/littlefs/lfs2_util.c)
+# MicroPython's VfsLfs2 is compiled inside port_filesystem.c (which checks
+# each of its littlefs calls), not from extmod's list.
+if(CONFIG_MICROPY_VFS_LFS2)
+    list(REMOVE_ITEM MICROPY_SOURCE_EXTMOD ${MICROPY_EXTMOD_DIR}/vfs_lfs.c)
+endif()
 
 # The files of every <prefix>... list that applies, under `root`, into `out`.
 function(uevent_selected_files prefix root out)
