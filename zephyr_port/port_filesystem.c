@@ -149,6 +149,51 @@ static int port_lfs2_dir_read(lfs2_t *lfs, lfs2_dir_t *dir, struct lfs2_info *in
 #undef lfs2_dir_close
 #undef lfs2_dir_read
 
+// Files open on a VfsLfs2 (littlefs's list of open files and folders).
+static size_t port_vfs_open_files(mp_obj_t obj) {
+    if (!mp_obj_is_type(obj, &mp_type_vfs_lfs2)) {
+        return 0;
+    }
+    mp_obj_vfs_lfs2_t *vfs = MP_OBJ_TO_PTR(obj);
+    size_t n = 0;
+    for (struct lfs2_mlist *m = vfs->lfs.mlist; m != NULL; m = m->next) {
+        n += m->type == LFS2_TYPE_REG;
+    }
+    return n;
+}
+
+// os.umount and vfs.umount (the linker points both here: --wrap in
+// port_sources.cmake). A file left open on an unmounted littlefs would go
+// on programming blocks that a filesystem formatted after it uses, so
+// umount refuses with EBUSY while one is. It first collects garbage: the
+// finaliser of a file nothing refers to closes it, while its filesystem is
+// still mounted. Then MicroPython's own umount.
+static mp_obj_t port_vfs_umount(mp_obj_t mnt_in) {
+    port_filesystem_check_irq();
+    size_t len = 0;
+    const char *path = mp_obj_is_str(mnt_in) ? mp_obj_str_get_data(mnt_in, &len) : NULL;
+    for (mp_vfs_mount_t *vfs = MP_STATE_VM(vfs_mount_table); vfs != NULL; vfs = vfs->next) {
+        if ((path != NULL && len == vfs->len && memcmp(path, vfs->str, len) == 0) || vfs->obj == mnt_in) {
+            if (port_vfs_open_files(vfs->obj) > 0) {
+                gc_collect();
+            }
+            size_t open = port_vfs_open_files(vfs->obj);
+            if (open > 0) {
+                mp_obj_t args[2] = {
+                    MP_OBJ_NEW_SMALL_INT(MP_EBUSY),
+                    mp_obj_new_str_from_cstr(open == 1
+                        ? "a file is open on it: close it first"
+                        : "files are open on it: close them first"),
+                };
+                nlr_raise(mp_obj_new_exception_args(&mp_type_OSError, 2, args));
+            }
+            break;
+        }
+    }
+    return mp_vfs_umount(mnt_in);
+}
+MP_DEFINE_CONST_FUN_OBJ_1(__wrap_mp_vfs_umount_obj, port_vfs_umount);
+
 // littlefs's "corrupted": no valid superblock, as on a blank partition.
 #define LFS2_NO_FILESYSTEM (84)
 

@@ -39,6 +39,7 @@ calls = (
     ("readblocks", lambda: bdev.readblocks(0, buf)),
     ("writeblocks", lambda: bdev.writeblocks(last, buf, 0)),
     ("erase", lambda: bdev.ioctl(6, last)),
+    ("umount", lambda: os.umount("/flash")),
 )
 results = [None] * len(calls)
 done = uevent.Flag()
