@@ -4,6 +4,8 @@
 session, its console on a pty that the tests give to the real ``mpremote``.
 ``native_sim_exe`` is the port built for native_sim (``scripts/run-qemu
 native_sim`` builds it), which the power-loss test starts and kills itself.
+``board`` is the test firmware on a blank /flash, on each of mps2_an385 and
+native_sim (boards.py).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from boards import Board, build
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_QEMU = REPO / "scripts" / "run-qemu"
@@ -90,3 +94,15 @@ def native_sim_exe() -> Path:
     exe = REPO / "build" / "native_sim" / "port" / "zephyr" / "zephyr.exe"
     assert exe.is_file(), exe
     return exe
+
+
+@pytest.fixture(params=["mps2_an385", "native_sim"])
+def board(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Board]:
+    """The test firmware (``_uevent_test`` drives the emulated buttons) on a
+    blank /flash, in the raw REPL: mps2_an385 in QEMU, native_sim."""
+    image = build(request.param, test_firmware=True)
+    b = Board(request.param, image, tmp_path / "flash.bin")
+    try:
+        yield b
+    finally:
+        b.kill()
