@@ -23,13 +23,15 @@ BUILD_TIMEOUT = 900
 QEMU_MACHINES = {"mps2_an385": "mps2-an385"}
 
 
-def build(board: str, test_firmware: bool = False) -> Path:
-    """The image of the port (or the test firmware) for `board`, built if needed."""
+def build(board: str, test_firmware: bool = False, variant: str = "", *args: str) -> Path:
+    """The image of the port (or the test firmware) for `board`, built if
+    needed; a `variant` has a build folder of its own and CMake `args`."""
     kind, src = ("port", "zephyr_port")
     if test_firmware:
         kind, src = ("test-firmware", "tests/firmware/repl")
-    out = REPO / "build" / board / kind
+    out = REPO / "build" / board / (variant or kind)
     script = f'source scripts/lib/setup.sh && ue_setup && ue_build {board} "{out}" "$UE_ROOT/{src}"'
+    script += "".join(f" '{a}'" for a in args)
     subprocess.run(
         ["bash", "-c", script],
         cwd=REPO,
@@ -47,7 +49,9 @@ class Board:
     printed before the first prompt (native_sim only: QEMU's pty drops what
     comes before the host opens it)."""
 
-    def __init__(self, board: str, image: Path, flash: Path | None = None) -> None:
+    def __init__(
+        self, board: str, image: Path, flash: Path | None = None, connect: bool = True
+    ) -> None:
         self.board = board
         if board == "native_sim":
             assert flash is not None
@@ -69,7 +73,11 @@ class Board:
                 boot += line
             device = re.search(rb"(/dev/pts/\d+)", boot)
             assert device, boot
-            self.repl = PtyRepl(device.group(1).decode())
+            self.device = device.group(1).decode()
+            if not connect:
+                # The pty is for another client (mpremote).
+                return
+            self.repl = PtyRepl(self.device)
             self.banner = ""
             if board == "native_sim":
                 self.banner = self.repl.read_until(b">>> ", 20).decode(errors="replace")
