@@ -64,9 +64,37 @@ static lfs2_ssize_t port_lfs2_getattr(lfs2_t *lfs, const char *path, uint8_t typ
     port_filesystem_check_irq();
     return lfs2_getattr(lfs, path, type, buf, size);
 }
+// statvfs counts the blocks in use by traversing them, and littlefs reports
+// a folder's pair twice (in the chain of metadata pairs and from its
+// parent's entry): each block goes to VfsLfs2's counter once here, or
+// os.statvfs gives too few free blocks (below zero on a small partition).
+typedef struct {
+    int (*cb)(void *, lfs2_block_t);
+    void *data;
+    uint8_t *seen;
+    lfs2_size_t blocks;
+} port_lfs2_traverse_t;
+
+static int port_lfs2_traverse_once(void *ctx, lfs2_block_t block) {
+    port_lfs2_traverse_t *t = ctx;
+    if (block < t->blocks) {
+        uint8_t bit = 1 << (block % 8);
+        if (t->seen[block / 8] & bit) {
+            return 0;
+        }
+        t->seen[block / 8] |= bit;
+    }
+    return t->cb(t->data, block);
+}
+
 static int port_lfs2_fs_traverse(lfs2_t *lfs, int (*cb)(void *, lfs2_block_t), void *data) {
     port_filesystem_check_irq();
-    return lfs2_fs_traverse(lfs, cb, data);
+    port_lfs2_traverse_t t = { cb, data, NULL, lfs->block_count };
+    size_t bytes = (t.blocks + 7) / 8;
+    t.seen = m_new0(uint8_t, bytes);
+    int ret = lfs2_fs_traverse(lfs, port_lfs2_traverse_once, &t);
+    m_del(uint8_t, t.seen, bytes);
+    return ret;
 }
 static int port_lfs2_file_opencfg(lfs2_t *lfs, lfs2_file_t *file, const char *path, int flags,
     const struct lfs2_file_config *cfg) {
