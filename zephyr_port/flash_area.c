@@ -136,12 +136,59 @@ static int flash_area_span(flash_area_obj_t *self, mp_int_t block, mp_int_t offs
     return 0;
 }
 
+#ifdef CONFIG_UEVENT_TEST_HOOKS
+// Test builds: a power cut at a chosen flash operation, for the boot's own
+// format and mount (tests/storage/test_power_cut.py). FlashArea._cut(n)
+// lets the next n programs and erases of any FlashArea through and drops
+// every later one (it returns success and the flash keeps what it had),
+// until _cut(-1); _cut(n, True) programs the first half of the first one
+// it drops (a torn write). Both return the operations since the last call.
+enum { CUT_NONE, CUT_DROP, CUT_TORN };
+static int32_t flash_area_cut_left = -1;
+static bool flash_area_cut_torn;
+static uint32_t flash_area_cut_ops;
+
+static int flash_area_cut(void) {
+    flash_area_cut_ops++;
+    if (flash_area_cut_left < 0) {
+        return CUT_NONE;
+    }
+    if (flash_area_cut_left > 0) {
+        flash_area_cut_left--;
+        return CUT_NONE;
+    }
+    if (flash_area_cut_torn) {
+        flash_area_cut_torn = false;
+        return CUT_TORN;
+    }
+    return CUT_DROP;
+}
+
+static mp_obj_t flash_area_cut_set(size_t n_args, const mp_obj_t *args) {
+    mp_int_t n = mp_obj_get_int(args[0]);
+    flash_area_cut_left = n < 0 ? -1 : n;
+    flash_area_cut_torn = n >= 0 && n_args > 1 && mp_obj_is_true(args[1]);
+    mp_obj_t ops = mp_obj_new_int_from_uint(flash_area_cut_ops);
+    flash_area_cut_ops = 0;
+    return ops;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(flash_area_cut_set_fun_obj, 1, 2, flash_area_cut_set);
+static MP_DEFINE_CONST_STATICMETHOD_OBJ(flash_area_cut_set_obj, MP_ROM_PTR(&flash_area_cut_set_fun_obj));
+#else
+enum { CUT_NONE, CUT_DROP, CUT_TORN };
+#define flash_area_cut() CUT_NONE
+#endif
+
 // Erases whole blocks [at, at + len) of the area; anything else (a range
 // off the block boundaries, or past the partition) is refused.
 static int flash_area_erase_blocks(flash_area_obj_t *self, off_t at, size_t len) {
     if (at < 0 || at % self->block_size != 0 || len % self->block_size != 0
         || (uint64_t)at + len > self->area->fa_size) {
         return -EINVAL;
+    }
+    // (A torn erase is not modelled: the cut drops it whole.)
+    if (flash_area_cut() != CUT_NONE) {
+        return 0;
     }
     return flash_area_erase(self->area, at, len);
 }
@@ -186,7 +233,16 @@ static mp_obj_t flash_area_writeblocks(size_t n_args, const mp_obj_t *args) {
         ret = flash_area_erase_blocks(self, at, erase);
     }
     if (ret == 0) {
-        ret = flash_area_write(self->area, at, buf.buf, buf.len);
+        size_t len = buf.len;
+        switch (flash_area_cut()) {
+            case CUT_DROP:
+                len = 0;
+                break;
+            case CUT_TORN:
+                len = len / 2 / self->write_unit * self->write_unit;
+                break;
+        }
+        ret = len > 0 ? flash_area_write(self->area, at, buf.buf, len) : 0;
     }
     return MP_OBJ_NEW_SMALL_INT(ret);
 }
@@ -224,6 +280,9 @@ static const mp_rom_map_elem_t flash_area_locals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_ioctl), MP_ROM_PTR(&flash_area_ioctl_obj) },
     #if FIXED_PARTITION_EXISTS(storage_partition)
     { MP_ROM_QSTR(MP_QSTR_STORAGE), MP_ROM_INT(FIXED_PARTITION_ID(storage_partition)) },
+    #endif
+    #ifdef CONFIG_UEVENT_TEST_HOOKS
+    { MP_ROM_QSTR(MP_QSTR__cut), MP_ROM_PTR(&flash_area_cut_set_obj) },
     #endif
 };
 static MP_DEFINE_CONST_DICT(flash_area_locals, flash_area_locals_table);
