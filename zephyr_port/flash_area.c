@@ -241,6 +241,8 @@ static mp_obj_t flash_area_writeblocks(size_t n_args, const mp_obj_t *args) {
             case CUT_TORN:
                 len = len / 2 / self->write_unit * self->write_unit;
                 break;
+            default:
+                break;
         }
         ret = len > 0 ? flash_area_write(self->area, at, buf.buf, len) : 0;
     }
