@@ -2,8 +2,6 @@
 
 ``console`` is ``scripts/run-qemu --pty mps2_an385``: one QEMU for the whole
 session, its console on a pty that the tests give to the real ``mpremote``.
-``native_sim_exe`` is the port built for native_sim (``scripts/run-qemu
-native_sim`` builds it), which the power-loss test starts and kills itself.
 ``board`` is the test firmware on a blank /flash, on each of mps2_an385 and
 native_sim (boards.py).
 """
@@ -25,8 +23,6 @@ from boards import Board, build
 
 REPO = Path(__file__).resolve().parents[2]
 RUN_QEMU = REPO / "scripts" / "run-qemu"
-# A build takes a few minutes on a cold cache.
-BUILD_TIMEOUT = 900
 
 
 @dataclass
@@ -80,20 +76,6 @@ def start_console() -> Iterator[object]:
 @pytest.fixture(scope="session")
 def console(start_console) -> Console:  # type: ignore[no-untyped-def]
     return start_console()
-
-
-@pytest.fixture(scope="session")
-def native_sim_exe() -> Path:
-    """The port for native_sim, built if needed (``scripts/run-qemu native_sim``)."""
-    subprocess.run(
-        [str(RUN_QEMU), "native_sim"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        timeout=BUILD_TIMEOUT,
-    )
-    exe = REPO / "build" / "native_sim" / "port" / "zephyr" / "zephyr.exe"
-    assert exe.is_file(), exe
-    return exe
 
 
 @pytest.fixture(params=["mps2_an385", "native_sim"])
