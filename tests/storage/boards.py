@@ -31,7 +31,9 @@ def build(board: str, test_firmware: bool = False, variant: str = "", *args: str
         kind, src = ("test-firmware", "tests/firmware/repl")
     out = REPO / "build" / board / (variant or kind)
     script = f'source scripts/lib/setup.sh && ue_setup && ue_build {board} "{out}" "$UE_ROOT/{src}"'
-    script += "".join(f" '{a}'" for a in args)
+    if not (out / "build.ninja").is_file():
+        # Configured once with them; then CMake sees their files change.
+        script += "".join(f" '{a}'" for a in args)
     subprocess.run(
         ["bash", "-c", script],
         cwd=REPO,
