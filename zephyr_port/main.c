@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <zephyr/drivers/gpio.h>
 #include <zephyr/kernel.h>
 
 #include "py/builtin.h"
@@ -25,16 +26,59 @@
 
 static char heap[MICROPY_HEAP_SIZE];
 
+#if MICROPY_VFS
+// The safe-mode button: the devicetree's alias safe-mode-button, or sw0
+// (docs/filesystem.md, "Safe mode").
+#if DT_NODE_HAS_STATUS(DT_ALIAS(safe_mode_button), okay)
+#define PORT_SAFE_MODE_BUTTON DT_ALIAS(safe_mode_button)
+#elif DT_NODE_HAS_STATUS(DT_ALIAS(sw0), okay)
+#define PORT_SAFE_MODE_BUTTON DT_ALIAS(sw0)
+#endif
+
+// True while the safe-mode button is pressed. Configured as the devicetree
+// says (pull-ups included) at the first boot only, then read at each
+// reset: a soft reset does not disturb a pin a program set up.
+static bool port_safe_mode_button(void) {
+    #if defined(PORT_SAFE_MODE_BUTTON) && DT_NODE_HAS_PROP(PORT_SAFE_MODE_BUTTON, gpios)
+    static const struct gpio_dt_spec button = GPIO_DT_SPEC_GET(PORT_SAFE_MODE_BUTTON, gpios);
+    static bool configured;
+    if (!configured) {
+        if (!gpio_is_ready_dt(&button) || gpio_pin_configure_dt(&button, GPIO_INPUT) != 0) {
+            return false;
+        }
+        configured = true;
+        // Let a pull-up settle before the first read.
+        k_busy_wait(1000);
+    }
+    return gpio_pin_get_dt(&button) > 0;
+    #else
+    return false;
+    #endif
+}
+#endif
+
 // At boot and after each soft reset, before the REPL (docs/filesystem.md):
 // /flash/boot.py, then main.py: an app's frozen main.py (the samples) when
 // it has one, else /flash/main.py. Ctrl-C stops either (KeyboardInterrupt)
-// and the REPL starts: the way out of a main.py that never returns.
-// A build without a filesystem links none of the file steps.
+// and the REPL starts: the way out of a main.py that never returns. Neither
+// runs after a soft reset in the raw REPL (mpremote's: a tool can always
+// take over) nor in safe mode (the board's button held at the reset: the
+// way past a boot.py that swallows Ctrl-C); main.py does not run after a
+// boot.py that raised. A build without a filesystem has none of these
+// steps, and runs its frozen main.py at every reset.
 static void port_run_boot_scripts(void) {
     #if MICROPY_VFS
     bool have_fs = port_filesystem_mount();
-    if (have_fs) {
-        pyexec_file_if_exists("boot.py");
+    if (pyexec_mode_kind == PYEXEC_MODE_RAW_REPL) {
+        return;
+    }
+    if (port_safe_mode_button()) {
+        mp_printf(&mp_plat_print, "safe mode: the button is held, so boot.py and main.py do not run\n");
+        return;
+    }
+    if (have_fs && pyexec_file_if_exists("boot.py") != PYEXEC_NORMAL_EXIT) {
+        mp_printf(&mp_plat_print, "boot.py did not finish, so main.py does not run\n");
+        return;
     }
     #endif
     #if MICROPY_MODULE_FROZEN
@@ -44,7 +88,7 @@ static void port_run_boot_scripts(void) {
     }
     #endif
     #if MICROPY_VFS
-    if (have_fs && pyexec_mode_kind == PYEXEC_MODE_FRIENDLY_REPL) {
+    if (have_fs) {
         pyexec_file_if_exists("main.py");
     }
     #endif

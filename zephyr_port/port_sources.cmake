@@ -47,6 +47,15 @@ set(micropython_files_always
     drivers/bus/softspi.c
 )
 set(micropython_files_CONFIG_MICROPY_VFS_LFS2 lib/littlefs/lfs2.c lib/littlefs/lfs2_util.c)
+# MicroPython's VfsLfs2 is compiled inside port_filesystem.c (which checks
+# each of its littlefs calls), not from extmod's list; os.umount and
+# vfs.umount are port_filesystem.c's, which refuses while files are open
+# and then calls MicroPython's (the linker points the os and vfs modules'
+# tables at __wrap_mp_vfs_umount_obj).
+if(CONFIG_MICROPY_VFS_LFS2)
+    list(REMOVE_ITEM MICROPY_SOURCE_EXTMOD ${MICROPY_EXTMOD_DIR}/vfs_lfs.c)
+    zephyr_link_libraries(-Wl,--wrap=mp_vfs_umount_obj)
+endif()
 
 # The files of every <prefix>... list that applies, under `root`, into `out`.
 function(uevent_selected_files prefix root out)

@@ -2,8 +2,8 @@
 
 ``console`` is ``scripts/run-qemu --pty mps2_an385``: one QEMU for the whole
 session, its console on a pty that the tests give to the real ``mpremote``.
-``native_sim_exe`` is the port built for native_sim (``scripts/run-qemu
-native_sim`` builds it), which the power-loss test starts and kills itself.
+``board`` is the test firmware on a blank /flash, on each of mps2_an385 and
+native_sim (boards.py).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from boards import Board, build
+
 REPO = Path(__file__).resolve().parents[2]
 RUN_QEMU = REPO / "scripts" / "run-qemu"
-# A build takes a few minutes on a cold cache.
-BUILD_TIMEOUT = 900
 
 
 @dataclass
@@ -78,15 +78,13 @@ def console(start_console) -> Console:  # type: ignore[no-untyped-def]
     return start_console()
 
 
-@pytest.fixture(scope="session")
-def native_sim_exe() -> Path:
-    """The port for native_sim, built if needed (``scripts/run-qemu native_sim``)."""
-    subprocess.run(
-        [str(RUN_QEMU), "native_sim"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        timeout=BUILD_TIMEOUT,
-    )
-    exe = REPO / "build" / "native_sim" / "port" / "zephyr" / "zephyr.exe"
-    assert exe.is_file(), exe
-    return exe
+@pytest.fixture(params=["mps2_an385", "native_sim"])
+def board(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Board]:
+    """The test firmware (``_uevent_test`` drives the emulated buttons) on a
+    blank /flash, in the raw REPL: mps2_an385 in QEMU, native_sim."""
+    image = build(request.param, test_firmware=True)
+    b = Board(request.param, image, tmp_path / "flash.bin")
+    try:
+        yield b
+    finally:
+        b.kill()

@@ -62,6 +62,21 @@ class PtyRepl:
         os.write(self.fd, b"\r\x03\x03\x01")
         self.read_until(b"raw REPL; CTRL-B to exit\r\n>", timeout)
 
+    def soft_reset(self, timeout: float = 20) -> str:
+        """Ctrl-D at the raw REPL's prompt: a soft reset that stays in the raw
+        REPL (what mpremote does); what the board printed on the way."""
+        os.write(self.fd, b"\x04")
+        return self.read_until(b"raw REPL; CTRL-B to exit\r\n>", timeout).decode(errors="replace")
+
+    def friendly_soft_reset(self, timeout: float = 20) -> str:
+        """Leave the raw REPL, then Ctrl-D at the friendly prompt: a soft
+        reset as a user at a terminal does it, boot.py and main.py
+        included; what the board printed up to its next prompt."""
+        os.write(self.fd, b"\x02")
+        self.read_until(b">>> ", timeout)
+        os.write(self.fd, b"\x04")
+        return self.read_until(b"\n>>> ", timeout).decode(errors="replace")
+
     def start(self, code: str) -> None:
         """Send `code` to the raw REPL and let it run (its output follows)."""
         os.write(self.fd, code.encode() + b"\x04")
