@@ -5,7 +5,10 @@
  * A hard callback runs in the k_timer ISR (no allocation allowed); a soft
  * one is scheduled. Each expiry also raises EVENT on the timer's uevent
  * source. Running timers stay reachable from a root pointer, so the GC never
- * frees a timer the kernel still holds.
+ * frees a timer the kernel still holds; a one-shot timer with a soft
+ * callback stays on that list until its callback runs (an expiry during a
+ * collection must not leave it reachable only from the scheduler's queue,
+ * which the collection may have marked already).
  */
 #include <zephyr/kernel.h>
 
@@ -26,6 +29,8 @@ typedef struct _machine_timer_obj_t {
     uint8_t mode;
     bool hard;
     bool running;
+    bool soft_fire_due;         // one-shot expired, its soft callback scheduled
+    mp_obj_t fired_callback;    // the callback of that expiry
     uevent_source_t source;
 } machine_timer_obj_t;
 
@@ -50,6 +55,7 @@ static void timer_list_add(machine_timer_obj_t *self) {
 // the rest through this one.
 static void timer_list_remove(machine_timer_obj_t *self) {
     k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
+    self->soft_fire_due = false;
     if (self->running) {
         self->running = false;
         machine_timer_obj_t **p = &MP_STATE_PORT(machine_timer_running);
@@ -63,20 +69,46 @@ static void timer_list_remove(machine_timer_obj_t *self) {
     k_spin_unlock(&timer_list_lock, key);
 }
 
+// A one-shot timer's soft callback, in a thread: the timer leaves the
+// running list now, after its expiry, unless init() or deinit() came first.
+static mp_obj_t machine_timer_soft_fire(mp_obj_t self_in) {
+    machine_timer_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
+    bool due = self->soft_fire_due;
+    mp_obj_t callback = self->fired_callback;
+    self->fired_callback = mp_const_none;
+    k_spin_unlock(&timer_list_lock, key);
+    if (due) {
+        timer_list_remove(self);
+    }
+    if (callback != mp_const_none) {
+        mp_call_function_1(callback, self_in);
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_timer_soft_fire_obj, machine_timer_soft_fire);
+
 static void machine_timer_expiry(struct k_timer *timer) {
     machine_timer_obj_t *self = CONTAINER_OF(timer, machine_timer_obj_t, timer);
-    if (self->mode == TIMER_MODE_ONE_SHOT) {
+    bool one_shot = self->mode == TIMER_MODE_ONE_SHOT;
+    bool soft = self->callback != mp_const_none && !self->hard;
+    if (one_shot && soft) {
+        // Kept on the list until the callback runs (machine_timer_soft_fire).
+        self->fired_callback = self->callback;
+        self->soft_fire_due = true;
+        if (!mp_sched_schedule(MP_OBJ_FROM_PTR(&machine_timer_soft_fire_obj), MP_OBJ_FROM_PTR(self))) {
+            timer_list_remove(self);    // the scheduler's queue is full: lost
+        }
+    } else if (one_shot) {
         // Done: not running, and no longer kept alive by the list (a hard
         // callback that calls init() again puts it back).
         timer_list_remove(self);
     }
     uevent_source_raise(&self->source, UEVENT_EVENT);
-    if (self->callback != mp_const_none) {
-        if (self->hard) {
-            port_call_hard_irq(self->callback, MP_OBJ_FROM_PTR(self));
-        } else {
-            mp_sched_schedule(self->callback, MP_OBJ_FROM_PTR(self));
-        }
+    if (soft && !one_shot) {
+        mp_sched_schedule(self->callback, MP_OBJ_FROM_PTR(self));
+    } else if (self->callback != mp_const_none && self->hard) {
+        port_call_hard_irq(self->callback, MP_OBJ_FROM_PTR(self));
     }
 }
 
@@ -147,6 +179,8 @@ static mp_obj_t machine_timer_make_new(const mp_obj_type_t *type, size_t n_args,
     self->next_running = NULL;
     self->callback = mp_const_none;
     self->running = false;
+    self->soft_fire_due = false;
+    self->fired_callback = mp_const_none;
     self->hard = false;
     self->mode = TIMER_MODE_PERIODIC;
     self->period_us = 0;

@@ -119,6 +119,18 @@
 #define MICROPY_SCHED_HOOK_SCHEDULED port_sched_hook()
 #define MICROPY_INTERNAL_WFE(TIMEOUT_MS) port_wait_ms(PORT_WAKE_ALL, TIMEOUT_MS)
 
+// Test builds: a collection can be made to pause inside its scan of the
+// root pointers, for an interrupt to land there (_uevent_test).
+#if defined(CONFIG_UEVENT_TEST_HOOKS)
+extern uint32_t uevent_test_gc_pause_us;
+void uevent_test_gc_root_hook(size_t i);
+#define MICROPY_GC_HOOK_LOOP(i) do { \
+        if (uevent_test_gc_pause_us != 0) { \
+            uevent_test_gc_root_hook(i); \
+        } \
+} while (0)
+#endif
+
 #define MICROPY_BEGIN_ATOMIC_SECTION() irq_lock()
 #define MICROPY_END_ATOMIC_SECTION(state) irq_unlock(state)
 

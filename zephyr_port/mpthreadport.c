@@ -100,6 +100,10 @@ mp_uint_t mp_thread_get_id(void) {
 }
 
 void mp_thread_init(void) {
+    // locals() and globals() in a handler: __main__'s, as the main thread's
+    // (a call of a function sets its own module's globals, and restores).
+    isr_thread_state.dict_locals = &MP_STATE_VM(dict_main);
+    isr_thread_state.dict_globals = &MP_STATE_VM(dict_main);
     main_tid = k_current_get();
     k_thread_custom_data_set(&mp_state_ctx.thread);
     k_thread_name_set(main_tid, "mp_main");
@@ -220,6 +224,7 @@ void mp_thread_gc_others(void) {
 static void thread_exit_if_orphan(void) {
     thread_slot_t *slot = thread_slot_current();
     if (slot != NULL && slot->status == SLOT_ORPHANED) {
+        port_waker_abandon(1 + (slot - thread_slots));
         k_sem_give(&MP_STATE_VM(gil_mutex).sem);
         k_thread_abort(k_current_get());
     }
@@ -301,6 +306,7 @@ void mp_thread_deinit(void) {
         slot->arg = NULL;
         if (abort) {
             k_thread_abort(&slot->thread);
+            port_waker_abandon(1 + i);
             slot->status = SLOT_FREE;
         } else {
             slot->status = SLOT_ORPHANED;

@@ -4,6 +4,7 @@
 #include "port_wait.h"
 #include "modmachine_port.h"
 #include "uevent/uevent_board.h"
+#include "uevent/uevent_obj.h"
 #if MICROPY_PY_ASYNCIO
 #include "uevent/uevent_asyncio.h"
 #endif
@@ -22,10 +23,9 @@ void port_boot_init(void) {
 
 void port_soft_reset_init(void) {
     #if MICROPY_PY_ASYNCIO
-    // asyncio.core's globals of the last session were in its heap: none
-    // until the new session makes its first Task.
-    mp_asyncio_context = MP_OBJ_NULL;
+    uevent_asyncio_soft_reset();
     #endif
+    uevent_module_soft_reset();
 }
 
 void port_soft_reset_deinit(void) {

@@ -53,7 +53,29 @@ void port_waker_reset(size_t index) {
     w->pending = 0;
     w->listen = 0;
     w->runs_seen = 0;
+    w->held_release = NULL;
+    w->held = NULL;
     k_spin_unlock(&port_wake_lock, key);
+}
+
+void port_waker_hold(port_waker_t *w, void (*release)(void *held), void *held) {
+    w->held = held;
+    w->held_release = release;
+}
+
+void port_waker_unhold(port_waker_t *w) {
+    w->held_release = NULL;
+    w->held = NULL;
+}
+
+void port_waker_abandon(size_t index) {
+    port_waker_t *w = &port_wakers[index];
+    void (*release)(void *held) = w->held_release;
+    void *held = w->held;
+    port_waker_unhold(w);
+    if (release != NULL) {
+        release(held);
+    }
 }
 
 void port_wake(uint8_t reasons) {

@@ -18,6 +18,10 @@ typedef struct port_waker {
     uint8_t pending;            // reasons raised, not yet taken by a wait
     uint8_t listen;             // reasons that raise the signal (0: not waiting)
     uint32_t runs_seen;         // port_sched_runs() when its last wait began
+    // What the thread holds while it sleeps without the GIL (a poller slot
+    // kept from reuse), given back for it if it never returns to Python.
+    void (*held_release)(void *held);
+    void *held;
 } port_waker_t;
 
 // At boot: every waker idle.
@@ -32,6 +36,14 @@ void port_wake(uint8_t reasons);
 // The calling thread's waker; raises RuntimeError where a wait must not
 // block (a hard IRQ handler, an ISR, a thread that is not Python's).
 port_waker_t *port_waker_current(void);
+// A thread about to sleep holding `held` says how to give it back
+// (port_waker_hold); back from the sleep, it gives it back itself and
+// forgets the hold (port_waker_unhold). A thread that is aborted, or ends
+// itself at a soft reset, before it is back has it given back by
+// port_waker_abandon(index) (mpthreadport.c).
+void port_waker_hold(port_waker_t *w, void (*release)(void *held), void *held);
+void port_waker_unhold(port_waker_t *w);
+void port_waker_abandon(size_t index);
 // Starts listening for `reasons`: false (and takes them) if one is already
 // pending, so the caller must not sleep.
 bool port_waker_arm(port_waker_t *w, uint8_t reasons);

@@ -22,6 +22,12 @@ typedef struct _scheduler_lock_obj_t {
 #define SCHEDULER_LOCK_MAX (1000)
 static uint16_t scheduler_locks_held;
 
+void uevent_module_soft_reset(void) {
+    // Locks of the last session, gone with it (MicroPython's lock depth
+    // starts again at 0).
+    scheduler_locks_held = 0;
+}
+
 static mp_obj_t scheduler_lock_enter(mp_obj_t self_in) {
     scheduler_lock_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (scheduler_locks_held >= SCHEDULER_LOCK_MAX) {

@@ -19,7 +19,9 @@
  * matrix's "console input" row); console_unread(data) puts bytes a script
  * read back in front of the console input. raise_during_collect(obj,
  * events): the next poll_ms raises obj's source right after it pops an
- * entry, as an ISR there would. fail_allocs(): test_alloc_faults.c.
+ * entry, as an ISR there would. collect_pausing(ms): a collection that
+ * pauses in its root scan, for an interrupt to land inside it.
+ * fail_allocs(): test_alloc_faults.c.
  */
 #include <zephyr/drivers/gpio/gpio_emul.h>
 #if defined(CONFIG_IRQ_OFFLOAD)
@@ -28,6 +30,7 @@
 
 #include <string.h>
 
+#include "py/gc.h"
 #include "py/runtime.h"
 #include "py/smallint.h"
 #include "../console_uart.h"
@@ -372,6 +375,35 @@ void uevent_test_alloc_faults_reset(void);
 
 // Soft reset: stops a storm or input left running by a test that failed,
 // and disarms allocation faults.
+// collect_pausing(ms): a garbage collection that busy-waits ms in its scan
+// of the root pointers, after the scheduler's queue and before the port's
+// lists of live objects (pins, running timers), so an interrupt due then
+// lands where a real one may: its soft callback queued behind the scan.
+uint32_t uevent_test_gc_pause_us;     // armed: only a load in GC loops
+
+void uevent_test_gc_root_hook(size_t i) {
+    // i counts the pointers from the first root (gc_collect_start).
+    const size_t after_sched_queue = (offsetof(mp_state_ctx_t, vm.sched_queue)
+        + sizeof(MP_STATE_VM(sched_queue)) - offsetof(mp_state_ctx_t, thread.dict_locals)) / sizeof(void *);
+    if (uevent_test_gc_pause_us != 0 && i == after_sched_queue) {
+        uint32_t us = uevent_test_gc_pause_us;
+        uevent_test_gc_pause_us = 0;
+        k_busy_wait(us);
+    }
+}
+
+static mp_obj_t uevent_test_collect_pausing(mp_obj_t ms_in) {
+    mp_int_t ms = mp_obj_get_int(ms_in);
+    if (ms < 1 || ms > 1000) {
+        mp_raise_ValueError(MP_ERROR_TEXT("ms must be 1..1000"));
+    }
+    uevent_test_gc_pause_us = (uint32_t)ms * 1000;
+    gc_collect();
+    uevent_test_gc_pause_us = 0;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_collect_pausing_obj, uevent_test_collect_pausing);
+
 void uevent_test_deinit(void);
 void uevent_test_deinit(void) {
     storm_halt();
@@ -381,6 +413,9 @@ void uevent_test_deinit(void) {
     uevent_test_alloc_faults_reset();
     collect_source = NULL;
     collect_notify = false;
+    // Objects of the session's heap, about to go.
+    MP_STATE_PORT(uevent_test_storm_sources) = MP_OBJ_NULL;
+    MP_STATE_PORT(uevent_test_collect_obj) = MP_OBJ_NULL;
 }
 
 static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
@@ -398,6 +433,7 @@ static const mp_rom_map_elem_t uevent_test_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR_console_unread), MP_ROM_PTR(&uevent_test_console_unread_obj) },
     { MP_ROM_QSTR(MP_QSTR_uart_rx_ms), MP_ROM_PTR(&uevent_test_uart_rx_ms_obj) },
     { MP_ROM_QSTR(MP_QSTR_raise_during_collect), MP_ROM_PTR(&uevent_test_raise_during_collect_obj) },
+    { MP_ROM_QSTR(MP_QSTR_collect_pausing), MP_ROM_PTR(&uevent_test_collect_pausing_obj) },
     { MP_ROM_QSTR(MP_QSTR_fail_allocs), MP_ROM_PTR(&uevent_test_fail_allocs_obj) },
 };
 static MP_DEFINE_CONST_DICT(uevent_test_module_globals, uevent_test_module_globals_table);

@@ -23,6 +23,12 @@ extern mp_obj_t mp_asyncio_context;
 // A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
 // "no running event loop" before the first Task.
 mp_obj_t uevent_asyncio_global(qstr name);
+// The task the loop is stepping, which an await parks or queues;
+// RuntimeError outside a task's step (a soft callback while the loop
+// sleeps, the top level), where asyncio's cur_task is a stale one or None.
+mp_obj_t uevent_asyncio_current_task(void);
+// At a soft reset: no asyncio.core of the last session, no task stepped.
+void uevent_asyncio_soft_reset(void);
 // The running loop's IO queue (or q) if it is the uevent one; RuntimeError
 // naming asyncio.use_uevent() if not.
 mp_obj_t uevent_asyncio_io_queue(void);

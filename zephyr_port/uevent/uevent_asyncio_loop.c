@@ -102,6 +102,27 @@ static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
     return true;
 }
 
+// True while the loop steps a task (its coroutine runs): only then is
+// asyncio's cur_task the task running, which an await may park or queue.
+// Between steps cur_task is the last task run, and code run then (a soft
+// callback while the loop sleeps, the top level) has no task of its own.
+static bool task_stepping;
+
+mp_obj_t uevent_asyncio_current_task(void) {
+    mp_obj_t task = task_stepping ? uevent_asyncio_global(MP_QSTR_cur_task) : mp_const_none;
+    if (task == mp_const_none) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running task: await it in a task"));
+    }
+    return task;
+}
+
+void uevent_asyncio_soft_reset(void) {
+    // asyncio.core's globals of the last session were in its heap: none
+    // until the new session makes its first Task.
+    mp_asyncio_context = MP_OBJ_NULL;
+    task_stepping = false;
+}
+
 // Resumes the task's coroutine: with None, or by throwing the exception its
 // .data holds (a cancel, or an error kept for the exception handler).
 // Returns how the coroutine stopped; *result is its return value, the
@@ -109,6 +130,7 @@ static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
 static mp_vm_return_kind_t resume_task(mp_obj_t task, mp_obj_t pending, mp_obj_t *result) {
     mp_obj_t coro = mp_load_attr(task, MP_QSTR_coro);
     nlr_buf_t nlr;
+    task_stepping = true;
     if (nlr_push(&nlr) == 0) {
         mp_vm_return_kind_t kind;
         if (!mp_obj_is_true(pending)) {
@@ -123,8 +145,10 @@ static mp_vm_return_kind_t resume_task(mp_obj_t task, mp_obj_t pending, mp_obj_t
             }
         }
         nlr_pop();
+        task_stepping = false;
         return kind;
     } else {
+        task_stepping = false;
         *result = MP_OBJ_FROM_PTR(nlr.ret_val);
         return MP_VM_RETURN_EXCEPTION;
     }
@@ -239,13 +263,19 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         // No Task was ever made: nothing to run.
         return mp_const_none;
     }
+    // A loop run from inside a task's step (a nested run) steps its own
+    // tasks; the outer task is running again once it returns.
+    bool outer_stepping = task_stepping;
+    task_stepping = false;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         mp_obj_t result = run_steps(main_task);
         nlr_pop();
         end_run();
+        task_stepping = outer_stepping;
         return result;
     }
+    task_stepping = outer_stepping;
     end_run();
     nlr_jump(nlr.ret_val);
 }

@@ -26,9 +26,10 @@ static mp_obj_t sleeper_iternext(mp_obj_t self_in) {
     if (self->due == MP_OBJ_NULL) {
         return MP_OBJ_STOP_ITERATION;
     }
+    mp_obj_t task = uevent_asyncio_current_task();
     mp_obj_t push[4];
     mp_load_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, push);
-    push[2] = uevent_asyncio_global(MP_QSTR_cur_task);
+    push[2] = task;
     push[3] = self->due;
     self->due = MP_OBJ_NULL;
     mp_call_method_n_kw(2, 0, push);

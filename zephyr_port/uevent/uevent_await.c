@@ -4,8 +4,9 @@
  * the task's `await` resumes it without a Python frame: its first step parks
  * the task in the IO queue (or, for a flag already set, queues the task to
  * run again at once) and yields; its second step, when the loop resumes the
- * woken task, finishes the await. A cancel is thrown past it: the IO queue's
- * entry.remove(task) has already unparked the task.
+ * woken task, finishes the await. A cancel is thrown through it (throw()):
+ * the IO queue's entry.remove(task) has already unparked the task, and a
+ * flag's set() it had taken is given back.
  *
  * It has send() too, so asyncio.create_task(), wait_for() and gather() take
  * it as a coroutine.
@@ -78,10 +79,7 @@ static mp_obj_t await_iternext(mp_obj_t self_in) {
             mp_obj_t io_queue = uevent_asyncio_io_queue();
             uevent_flag_obj_t *flag = MP_OBJ_TO_PTR(self->src);
             if (self->flag_wait && flag->is_set) {
-                mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
-                if (task == mp_const_none) {
-                    mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running task: await it in a task"));
-                }
+                mp_obj_t task = uevent_asyncio_current_task();
                 // Set already: taken now, as stock asyncio's wait() does (so
                 // one set() wakes one wait, and a set() during the yield
                 // below is kept for the next), and still yield once, so a
@@ -126,8 +124,22 @@ static mp_obj_t await_send(mp_obj_t self_in, mp_obj_t value) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(await_send_obj, await_send);
 
+// throw(exc): what the loop's cancel (or a wait_for timeout) throws into
+// the task reaches the await here. A flag's set() taken by this wait, which
+// has not returned yet, is given back: the cancelled wait consumed nothing.
+static mp_obj_t await_throw(size_t n_args, const mp_obj_t *args) {
+    uevent_await_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    if (self->step == AWAIT_TAKEN) {
+        uevent_flag_set_now(MP_OBJ_TO_PTR(self->src));
+    }
+    self->step = AWAIT_DONE;
+    nlr_raise(mp_make_raise_obj(args[1]));
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(await_throw_obj, 2, 4, await_throw);
+
 static const mp_rom_map_elem_t await_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&await_send_obj) },
+    { MP_ROM_QSTR(MP_QSTR_throw), MP_ROM_PTR(&await_throw_obj) },
 };
 static MP_DEFINE_CONST_DICT(await_locals_dict, await_locals_dict_table);
 

@@ -17,10 +17,13 @@ static mp_obj_t uevent_flag_make_new(const mp_obj_type_t *type, size_t n_args, s
     return MP_OBJ_FROM_PTR(self);
 }
 
-static mp_obj_t uevent_flag_set(mp_obj_t self_in) {
-    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+void uevent_flag_set_now(uevent_flag_obj_t *self) {
     self->is_set = true;
     uevent_source_raise(&self->source, UEVENT_EVENT);
+}
+
+static mp_obj_t uevent_flag_set(mp_obj_t self_in) {
+    uevent_flag_set_now(MP_OBJ_TO_PTR(self_in));
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_flag_set_obj, uevent_flag_set);

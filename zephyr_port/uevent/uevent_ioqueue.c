@@ -82,19 +82,9 @@ static void entry_alloc_slots(uevent_entry_obj_t *entry) {
     }
 }
 
-// The current task, which is about to wait: RuntimeError if none is (an
-// awaitable stepped outside a task).
-static mp_obj_t current_task(void) {
-    mp_obj_t task = uevent_asyncio_global(MP_QSTR_cur_task);
-    if (task == mp_const_none) {
-        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running task: await it in a task"));
-    }
-    return task;
-}
-
 mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_obj_t task = current_task();
+    mp_obj_t task = uevent_asyncio_current_task();
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
     }
@@ -164,6 +154,8 @@ static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_write_obj, ioqueue_queue_write);
 // entry.remove(task): the task stops waiting (Task.cancel()); its bit is
 // disarmed, and the registration ends when no task is left on it.
 static mp_obj_t entry_remove_task(mp_obj_t entry_in, mp_obj_t task) {
+    // Refused before anything changes: the task stays parked, and wakes.
+    uevent_check_not_hard_irq();
     uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(entry_in);
     for (int slot = 0; entry->waiting != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
         if (entry->waiting[slot] == task) {
@@ -212,13 +204,14 @@ static void keep_until_sleep(uevent_ioqueue_obj_t *self, uevent_entry_obj_t *ent
 
 void uevent_ioqueue_end_idle(mp_obj_t self_in) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
-    mp_obj_t next = self->kept;
-    self->kept = MP_OBJ_NULL;
-    self->kept_count = 0;
-    while (next != MP_OBJ_NULL) {
-        uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(next);
+    // One entry off the chain at a time: if an end raises, the rest is
+    // still a chain.
+    while (self->kept != MP_OBJ_NULL) {
+        mp_obj_t here = self->kept;
+        uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(here);
         mp_obj_t *slots = entry->waiting;
-        next = slots[SLOT_OF_KEPT_NEXT] == next ? MP_OBJ_NULL : slots[SLOT_OF_KEPT_NEXT];
+        self->kept = slots[SLOT_OF_KEPT_NEXT] == here ? MP_OBJ_NULL : slots[SLOT_OF_KEPT_NEXT];
+        self->kept_count--;
         slots[SLOT_OF_KEPT_NEXT] = MP_OBJ_NULL;
         if (!entry_has_waiters(entry)) {
             uevent_entry_end(entry, UEVENT_ALL);
@@ -246,9 +239,12 @@ void uevent_ioqueue_end_run(mp_obj_t self_in) {
 // asyncio's loop sleeps in poll_ms until its next task is due; a soft
 // callback that runs meanwhile (micropython.schedule, a soft IRQ) may push
 // a task due sooner (create_task, Event.set): that ends the sleep.
+// A cancel re-queues the same first task due sooner (a new ph_key): that
+// ends it too.
 typedef struct {
     mp_obj_t task_queue;
     mp_obj_t head;                      // its first task when the sleep began
+    mp_obj_t head_due;                  // and that task's ph_key then
 } task_queue_watch_t;
 
 static mp_obj_t task_queue_head(mp_obj_t task_queue) {
@@ -257,9 +253,14 @@ static mp_obj_t task_queue_head(mp_obj_t task_queue) {
     return mp_call_method_n_kw(0, 0, peek);
 }
 
+static mp_obj_t task_due(mp_obj_t task) {
+    return task == mp_const_none ? MP_OBJ_NULL : mp_load_attr(task, MP_QSTR_ph_key);
+}
+
 static bool task_queue_head_moved(void *ctx) {
     task_queue_watch_t *watch = ctx;
-    return task_queue_head(watch->task_queue) != watch->head;
+    mp_obj_t head = task_queue_head(watch->task_queue);
+    return head != watch->head || task_due(head) != watch->head_due;
 }
 
 // wait_io_event(dt): sleeps until an event or dt ms (-1: no limit), then
@@ -273,12 +274,13 @@ void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt, mp_obj_t task_queue) {
     if (task_queue == MP_OBJ_NULL) {
         task_queue = uevent_asyncio_global(MP_QSTR__task_queue);
     }
-    task_queue_watch_t watch = { task_queue, MP_OBJ_NULL };
+    task_queue_watch_t watch = { task_queue, MP_OBJ_NULL, MP_OBJ_NULL };
     uevent_wait_hook_t hook = { task_queue_head_moved, &watch };
     if (dt != 0) {
         // About to sleep: no woken task came back for these.
         uevent_ioqueue_end_idle(self_in);
         watch.head = task_queue_head(task_queue);
+        watch.head_due = task_due(watch.head);
     }
     mp_obj_t ready = uevent_poller_wait(self->poller, dt, self->ready, dt != 0 ? &hook : NULL);
     mp_obj_list_t *list = MP_OBJ_TO_PTR(ready);

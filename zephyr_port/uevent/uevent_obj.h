@@ -37,8 +37,11 @@ typedef struct _uevent_flag_obj_t {
     mp_obj_t awaitable;                 // of its last wait(), for reuse (uevent_await.c)
 } uevent_flag_obj_t;
 
-// flag.clear(): unset, and drop an EVENT not delivered yet.
+// flag.set() and flag.clear() (which also drops an EVENT not delivered yet).
+void uevent_flag_set_now(uevent_flag_obj_t *self);
 void uevent_flag_clear_now(uevent_flag_obj_t *self);
+// At a soft reset: what the uevent module counts for the session ends.
+void uevent_module_soft_reset(void);
 
 extern const mp_obj_type_t uevent_poller_type;
 extern const mp_obj_type_t uevent_entry_type;

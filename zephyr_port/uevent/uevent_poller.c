@@ -88,8 +88,10 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
     }
     #if MICROPY_PY_THREAD
     // A poller closed while another thread slept in it keeps its slot until
-    // that thread is back from k_poll (it was woken, and waits for the GIL).
-    for (int i = 0; core == NULL && i < 100 && uevent_poller_slot_pinned(); i++) {
+    // that thread is back from k_poll (it was woken, and waits for the GIL):
+    // give it up to 100 ms (ticks, not calls: a tick may be 10 ms).
+    int64_t give_up = k_uptime_get() + 100;
+    while (core == NULL && uevent_poller_slot_pinned() && k_uptime_get() < give_up) {
         MP_THREAD_GIL_EXIT();
         k_msleep(1);
         MP_THREAD_GIL_ENTER();
@@ -323,6 +325,12 @@ static mp_obj_t results_list_reset(mp_obj_t list_in) {
     return list_in;
 }
 
+// The sleeper's hold on its poller's slot, for a thread that never came
+// back (aborted, or ended itself at a soft reset).
+static void poller_sleep_abandoned(void *core) {
+    uevent_poller_sleep_end(core);
+}
+
 // poll_ms's sleep until the poller's signal, a soft callback (or pending
 // exception) for this thread, or `wait`. Returns without sleeping when a
 // callback is already pending: the caller's next round runs it.
@@ -341,9 +349,11 @@ static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
     k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, core->signal);
     k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, &waker->signal);
     uevent_poller_sleep_begin(core);
+    port_waker_hold(waker, poller_sleep_abandoned, core);
     MP_THREAD_GIL_EXIT();
     k_poll(events, 2, wait);
     MP_THREAD_GIL_ENTER();
+    port_waker_unhold(waker);
     uevent_poller_sleep_end(core);
     port_waker_disarm(waker);
     uevent_stats.wakeups++;

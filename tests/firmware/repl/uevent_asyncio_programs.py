@@ -5,14 +5,16 @@
 # and every worker's log since the last line (tests/model/README.md).
 #
 # Operations (separated by ";"): W w a,a,..  spawn worker w with actions;
-# X w  cancel it; J w  await it for 30 ms; S f ctx  set a ThreadSafeFlag
+# X w [i]  cancel it (i: from a hard IRQ); J w  await it for 30 ms; S f ctx  set a ThreadSafeFlag
 # (ctx m task, s soft callback, i hard IRQ, t thread); C f  clear it;
 # E e ctx  set an asyncio.Event (m, or s: from a soft callback while the
 # loop sleeps, timed); K w a,..  spawn from a soft callback while the loop
 # sleeps (timed); G p v  drive an emulated pin; O t  a one-shot Timer fires;
 # D r data  bytes into polled stream r; BF n  n Flags registered in a poller
 # of the program's (the entry pool fills); NL  new_event_loop() in the
-# director; R  end this asyncio.run(), the next operations run in a new one;
+# director; AL x  a soft callback while the loop sleeps steps wait_event(x)
+# (x sl: sleep_ms(0)) by hand; R  end this asyncio.run(), the next
+# operations run in a new one;
 # AW x, AS x  outside any run: wait_event(x) made, or made and stepped.
 #
 # Actions: ev:x  wait_event(x); fw:f  f.wait(); sl:s|l|0  sleep 2 ms,
@@ -165,8 +167,12 @@ class Program:
     async def op_W(self, name, acts):
         self.spawn(name, acts)
 
-    async def op_X(self, name):
-        return self.workers[name].task.cancel()
+    async def op_X(self, name, ctx="m"):
+        task = self.workers[name].task
+        if ctx == "m":
+            return task.cancel()
+        ok, r = _uevent_test.in_isr(task.cancel)
+        return r if ok else _error(r)
 
     async def op_J(self, name):
         try:
@@ -243,6 +249,25 @@ class Program:
             self.signal = seen
 
         return await self.late_soft(act)
+
+    # A soft callback LATE_SOFT_MS into the loop's sleep steps an awaitable
+    # by hand (x "sl": asyncio.sleep_ms(0)): what that raised.
+    async def op_AL(self, x):
+        got = []
+
+        def act(seen):
+            try:
+                if x == "sl":
+                    next(asyncio.sleep_ms(0))
+                else:
+                    asyncio.wait_event(self.thing(x)).send(None)
+                got.append("stepped")
+            except Exception as e:
+                got.append(_error(e))
+            seen.set()
+
+        speed = await self.late_soft(act)
+        return got[0] if got else speed
 
     async def op_G(self, p, level):
         _uevent_test.set_input(self.thing(p), int(level))

@@ -115,8 +115,11 @@ class AsyncioGenerator:
         if not self.portable:
             if self.new_loops == 0:
                 c.append((1, f"BF {self.rng.choice([1, 5, self.caps.entries_max - 4])}"))
+            if live:
+                c.append((2, f"X {self.pick(live)} i"))
             c += [
                 (1, f"AS {self.pick(FLAGS + PINS + TIMERS)}"),
+                (1, f"AL {self.pick(FLAGS + PINS + TIMERS + ['sl'])}"),
                 (2, f"E {self.pick(EVENTS)} s"),
                 (2, f"K k{self.next_worker} {self.actions()}"),
                 (4, f"G {self.pick(PINS)} {self.rng.randrange(2)}"),

@@ -174,6 +174,14 @@ class AsyncioModel:
             if w.live and w.worker == worker and (leaf is None or w.leaf == leaf):
                 w.live = False
 
+    def parked_in_io(self, w: Worker) -> bool:
+        """The worker's own task waits in the IO queue (Task.cancel() then
+        calls its entry's remove(); a gather or wait_for worker waits on
+        something else, its sub-tasks in the IO queue)."""
+        if w.frame is None or w.frame.act.startswith(("ga:", "wf:")):
+            return False
+        return any(x.live and x.worker == w.name for x in self.waiters)
+
     def detach(self, worker: str, leaf: int) -> None:
         """A gather sub-task goes on waiting, but nobody waits for it."""
         for w in self.waiters:
@@ -447,6 +455,10 @@ def apply_op(state: AsyncioModel, fields: list[str]) -> list[tuple[str, AsyncioM
             raise ModelError("cancelling a task of a replaced loop")
         if w.done:
             result = "False"
+        elif args[1:] == ["i"] and s.parked_in_io(w):
+            # From a hard IRQ: refused before anything changes, the task
+            # goes on waiting (docs/uevent.md, "What is safe where").
+            result = "!RuntimeError"
         else:
             s.cancel(w)
             result = "True"
@@ -487,6 +499,10 @@ def apply_op(state: AsyncioModel, fields: list[str]) -> list[tuple[str, AsyncioM
         s.pipes[args[0]] = s.pipes.get(args[0], "") + args[1]
         # A polled stream is asked again within CONFIG_UEVENT_STREAM_POLL_MS.
         s.raise_event(args[0], "read")
+    elif code == "AL":
+        # An awaitable stepped by a soft callback while the loop sleeps:
+        # no task is running, whatever asyncio's cur_task still says.
+        result = "!RuntimeError"
     elif code == "NL":
         if s.bulk:
             # The old loop's registrations stay until the GC frees them:
