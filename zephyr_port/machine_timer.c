@@ -53,8 +53,7 @@ static void timer_list_add(machine_timer_obj_t *self) {
 // self->next_running is left as it is: a collection marking the list when
 // an ISR takes a timer out may be past the one before it, and still reach
 // the rest through this one.
-static void timer_list_remove(machine_timer_obj_t *self) {
-    k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
+static void timer_list_remove_locked(machine_timer_obj_t *self) {
     self->soft_fire_due = false;
     if (self->running) {
         self->running = false;
@@ -66,6 +65,11 @@ static void timer_list_remove(machine_timer_obj_t *self) {
             *p = self->next_running;
         }
     }
+}
+
+static void timer_list_remove(machine_timer_obj_t *self) {
+    k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
+    timer_list_remove_locked(self);
     k_spin_unlock(&timer_list_lock, key);
 }
 
@@ -73,14 +77,14 @@ static void timer_list_remove(machine_timer_obj_t *self) {
 // running list now, after its expiry, unless init() or deinit() came first.
 static mp_obj_t machine_timer_soft_fire(mp_obj_t self_in) {
     machine_timer_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    // One critical section: a hard IRQ handler may init() it again.
     k_spinlock_key_t key = k_spin_lock(&timer_list_lock);
-    bool due = self->soft_fire_due;
+    if (self->soft_fire_due) {
+        timer_list_remove_locked(self);
+    }
     mp_obj_t callback = self->fired_callback;
     self->fired_callback = mp_const_none;
     k_spin_unlock(&timer_list_lock, key);
-    if (due) {
-        timer_list_remove(self);
-    }
     if (callback != mp_const_none) {
         mp_call_function_1(callback, self_in);
     }
@@ -198,7 +202,7 @@ static void machine_timer_print(const mp_print_t *print, mp_obj_t self_in, mp_pr
     machine_timer_obj_t *self = MP_OBJ_TO_PTR(self_in);
     mp_printf(print, "Timer(mode=%s, period_us=%u, running=%s)",
         self->mode == TIMER_MODE_PERIODIC ? "PERIODIC" : "ONE_SHOT",
-        (unsigned)self->period_us, self->running ? "True" : "False");
+        (unsigned)self->period_us, self->running && !self->soft_fire_due ? "True" : "False");
 }
 
 static mp_obj_t machine_timer_init(size_t n_args, const mp_obj_t *args, mp_map_t *kw_args) {

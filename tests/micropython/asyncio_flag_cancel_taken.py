@@ -1,6 +1,7 @@
-# A ThreadSafeFlag's set() taken by a wait() that is then cancelled before
-# it returns (wait() on a set flag takes it and yields once) is given back:
-# the set was lost, and the next wait() slept though nothing had consumed it.
+# A ThreadSafeFlag's set() taken by a wait() that is then cancelled (or its
+# coroutine closed) before it returns (wait() on a set flag takes it and
+# yields once) is given back: the set was lost, and the next wait() slept
+# though nothing had consumed it.
 import asyncio
 
 flag = asyncio.ThreadSafeFlag()
@@ -18,6 +19,10 @@ async def canceller(task):
     task.cancel()
 
 
+async def closer(task):
+    task.coro.close()
+
+
 async def main():
     flag.set()
     task = asyncio.create_task(waiter())
@@ -28,6 +33,11 @@ async def main():
         print("the next wait got the set")
     except asyncio.TimeoutError:
         print("the next wait timed out: the set was lost")
+    flag.set()
+    task = asyncio.create_task(waiter())
+    asyncio.create_task(closer(task))
+    await asyncio.sleep_ms(10)
+    print("closed wait gave the set back:", flag.is_set())
 
 
 asyncio.run(main())

@@ -46,3 +46,12 @@ def again(timer):
 t.init(mode=machine.Timer.ONE_SHOT, period=1, callback=again, hard=True)
 time.sleep_ms(100)
 print("restarted from its callback:", count[0], t)
+
+# A one-shot with a soft callback that has expired is not running, though
+# its callback has not run yet (here held back by scheduler_lock).
+import uevent
+
+with uevent.scheduler_lock():
+    t.init(mode=machine.Timer.ONE_SHOT, period=1, callback=lambda _: None)
+    time.sleep_ms(30)
+    print("expired, callback pending:", t)

@@ -23,10 +23,13 @@ extern mp_obj_t mp_asyncio_context;
 // A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
 // "no running event loop" before the first Task.
 mp_obj_t uevent_asyncio_global(qstr name);
-// The task the loop is stepping, which an await parks or queues;
-// RuntimeError outside a task's step (a soft callback while the loop
-// sleeps, the top level), where asyncio's cur_task is a stale one or None.
+// The task the loop is stepping, which an await is about to park or
+// queue; RuntimeError outside a task's step (the top level, a soft callback
+// while the loop sleeps or inside the step, a hard IRQ), where asyncio's
+// cur_task is not the code running, and for a second park in one step.
+// The await calls uevent_asyncio_task_parked() once it has parked it.
 mp_obj_t uevent_asyncio_current_task(void);
+void uevent_asyncio_task_parked(void);
 // At a soft reset: no asyncio.core of the last session, no task stepped.
 void uevent_asyncio_soft_reset(void);
 // The running loop's IO queue (or q) if it is the uevent one; RuntimeError

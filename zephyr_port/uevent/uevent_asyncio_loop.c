@@ -14,6 +14,7 @@
 #include "py/mphal.h"
 #include "py/objgenerator.h"
 #include "uevent_asyncio.h"
+#include "../port_irq.h"
 
 // The globals of asyncio.core that every step reads or writes, as their
 // slots in its dict: found again whenever the dict's table moved (a global
@@ -102,25 +103,46 @@ static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
     return true;
 }
 
-// True while the loop steps a task (its coroutine runs): only then is
-// asyncio's cur_task the task running, which an await may park or queue.
-// Between steps cur_task is the last task run, and code run then (a soft
-// callback while the loop sleeps, the top level) has no task of its own.
-static bool task_stepping;
+// The step the loop is making now. Only its task may be parked or queued
+// by an await (asyncio's cur_task: between steps it is the last task run),
+// only once (a second park in one step would queue the task twice), and
+// not from a callback that runs inside the step (a soft callback runs with
+// the scheduler locked deeper than when the step began; a hard IRQ).
+typedef struct _task_step_t {
+    bool stepping;
+    bool parked;
+    int16_t sched_floor;                // the scheduler's lock level at the start
+} task_step_t;
+
+static task_step_t step;
+
+static int16_t sched_lock_level(void) {
+    int16_t state = MP_STATE_VM(sched_state);
+    return state < 0 ? state : 0;
+}
 
 mp_obj_t uevent_asyncio_current_task(void) {
-    mp_obj_t task = task_stepping ? uevent_asyncio_global(MP_QSTR_cur_task) : mp_const_none;
-    if (task == mp_const_none) {
+    if (!step.stepping) {
         mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("no running task: await it in a task"));
     }
-    return task;
+    if (port_in_hard_irq() || sched_lock_level() < step.sched_floor) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("can't await in a callback"));
+    }
+    if (step.parked) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("the task waits already: one await at a time"));
+    }
+    return uevent_asyncio_global(MP_QSTR_cur_task);
+}
+
+void uevent_asyncio_task_parked(void) {
+    step.parked = true;
 }
 
 void uevent_asyncio_soft_reset(void) {
     // asyncio.core's globals of the last session were in its heap: none
     // until the new session makes its first Task.
     mp_asyncio_context = MP_OBJ_NULL;
-    task_stepping = false;
+    step.stepping = false;
 }
 
 // Resumes the task's coroutine: with None, or by throwing the exception its
@@ -130,7 +152,9 @@ void uevent_asyncio_soft_reset(void) {
 static mp_vm_return_kind_t resume_task(mp_obj_t task, mp_obj_t pending, mp_obj_t *result) {
     mp_obj_t coro = mp_load_attr(task, MP_QSTR_coro);
     nlr_buf_t nlr;
-    task_stepping = true;
+    step.stepping = true;
+    step.parked = false;
+    step.sched_floor = sched_lock_level();
     if (nlr_push(&nlr) == 0) {
         mp_vm_return_kind_t kind;
         if (!mp_obj_is_true(pending)) {
@@ -145,10 +169,10 @@ static mp_vm_return_kind_t resume_task(mp_obj_t task, mp_obj_t pending, mp_obj_t
             }
         }
         nlr_pop();
-        task_stepping = false;
+        step.stepping = false;
         return kind;
     } else {
-        task_stepping = false;
+        step.stepping = false;
         *result = MP_OBJ_FROM_PTR(nlr.ret_val);
         return MP_VM_RETURN_EXCEPTION;
     }
@@ -242,11 +266,12 @@ static mp_obj_t run_steps(mp_obj_t main_task) {
 }
 
 // What a run leaves behind, however it ended: no task is current (a task
-// that calls new_event_loop() is not a reason to drop it, this is), the
+// that calls new_event_loop() is not a reason to drop it, this is; after a
+// nested run, the outer task that made it is current again), the
 // registrations kept for woken tasks end, and tasks still parked were left
 // by this run (uevent_ioqueue_end_run).
-static void end_run(void) {
-    set_global(MP_QSTR_cur_task, mp_const_none);
+static void end_run(mp_obj_t outer_task) {
+    set_global(MP_QSTR_cur_task, outer_task);
     mp_obj_t q = mp_obj_dict_get(mp_asyncio_context, MP_OBJ_NEW_QSTR(MP_QSTR__io_queue));
     if (mp_obj_is_type(q, &uevent_ioqueue_type)) {
         uevent_ioqueue_end_run(q);
@@ -264,19 +289,20 @@ static mp_obj_t asyncio_run_until_complete(size_t n_args, const mp_obj_t *args) 
         return mp_const_none;
     }
     // A loop run from inside a task's step (a nested run) steps its own
-    // tasks; the outer task is running again once it returns.
-    bool outer_stepping = task_stepping;
-    task_stepping = false;
+    // tasks; once it returns, the outer task is the running one again.
+    task_step_t outer = step;
+    mp_obj_t outer_task = outer.stepping ? uevent_asyncio_global(MP_QSTR_cur_task) : mp_const_none;
+    step.stepping = false;
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         mp_obj_t result = run_steps(main_task);
         nlr_pop();
-        end_run();
-        task_stepping = outer_stepping;
+        step = outer;
+        end_run(outer_task);
         return result;
     }
-    task_stepping = outer_stepping;
-    end_run();
+    step = outer;
+    end_run(outer_task);
     nlr_jump(nlr.ret_val);
 }
 MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_asyncio_run_until_complete_obj, 0, 1, asyncio_run_until_complete);

@@ -33,6 +33,7 @@ static mp_obj_t sleeper_iternext(mp_obj_t self_in) {
     push[3] = self->due;
     self->due = MP_OBJ_NULL;
     mp_call_method_n_kw(2, 0, push);
+    uevent_asyncio_task_parked();
     return mp_const_none;
 }
 

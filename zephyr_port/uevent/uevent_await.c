@@ -6,7 +6,8 @@
  * run again at once) and yields; its second step, when the loop resumes the
  * woken task, finishes the await. A cancel is thrown through it (throw()):
  * the IO queue's entry.remove(task) has already unparked the task, and a
- * flag's set() it had taken is given back.
+ * flag's set() it had taken is given back (also when the coroutine is
+ * closed: close()).
  *
  * It has send() too, so asyncio.create_task(), wait_for() and gather() take
  * it as a coroutine.
@@ -85,8 +86,9 @@ static mp_obj_t await_iternext(mp_obj_t self_in) {
                 // below is kept for the next), and still yield once, so a
                 // consumer slower than its ISR lets the other tasks run
                 // between its waits.
-                uevent_flag_clear_now(flag);
                 requeue_current_task(task);
+                uevent_asyncio_task_parked();
+                uevent_flag_clear_now(flag);
                 self->step = AWAIT_TAKEN;
             } else {
                 mp_obj_t *slots = uevent_ioqueue_park(io_queue, self->src, SLOT_OF_EVENT);
@@ -127,19 +129,36 @@ static MP_DEFINE_CONST_FUN_OBJ_2(await_send_obj, await_send);
 // throw(exc): what the loop's cancel (or a wait_for timeout) throws into
 // the task reaches the await here. A flag's set() taken by this wait, which
 // has not returned yet, is given back: the cancelled wait consumed nothing.
-static mp_obj_t await_throw(size_t n_args, const mp_obj_t *args) {
-    uevent_await_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+static void await_abandon(uevent_await_obj_t *self) {
     if (self->step == AWAIT_TAKEN) {
         uevent_flag_set_now(MP_OBJ_TO_PTR(self->src));
     }
     self->step = AWAIT_DONE;
-    nlr_raise(mp_make_raise_obj(args[1]));
+}
+
+static mp_obj_t await_throw(size_t n_args, const mp_obj_t *args) {
+    // throw(type[, value[, traceback]]), as a generator's.
+    mp_obj_t exc = n_args > 2 && args[2] != mp_const_none ? args[2] : args[1];
+    if (!mp_obj_is_exception_instance(exc)
+        && !(mp_obj_is_type(exc, &mp_type_type) && mp_obj_is_subclass_fast(exc, MP_OBJ_FROM_PTR(&mp_type_BaseException)))) {
+        mp_raise_TypeError(MP_ERROR_TEXT("exceptions must derive from BaseException"));
+    }
+    await_abandon(MP_OBJ_TO_PTR(args[0]));
+    nlr_raise(mp_make_raise_obj(exc));
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(await_throw_obj, 2, 4, await_throw);
+
+// close(): the coroutine awaiting it was closed (GeneratorExit).
+static mp_obj_t await_close(mp_obj_t self_in) {
+    await_abandon(MP_OBJ_TO_PTR(self_in));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(await_close_obj, await_close);
 
 static const mp_rom_map_elem_t await_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_send), MP_ROM_PTR(&await_send_obj) },
     { MP_ROM_QSTR(MP_QSTR_throw), MP_ROM_PTR(&await_throw_obj) },
+    { MP_ROM_QSTR(MP_QSTR_close), MP_ROM_PTR(&await_close_obj) },
 };
 static MP_DEFINE_CONST_DICT(await_locals_dict, await_locals_dict_table);
 

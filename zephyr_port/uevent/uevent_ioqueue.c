@@ -119,6 +119,7 @@ mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     }
     entry->waiting[slot] = task;
     self->poller->tasks_parked++;
+    uevent_asyncio_task_parked();
     // Task.cancel() (a wait_for timeout too) reaches the entry through this.
     mp_store_attr(task, MP_QSTR_data, MP_OBJ_FROM_PTR(entry));
     return entry->waiting;

@@ -175,12 +175,13 @@ class AsyncioModel:
                 w.live = False
 
     def parked_in_io(self, w: Worker) -> bool:
-        """The worker's own task waits in the IO queue (Task.cancel() then
-        calls its entry's remove(); a gather or wait_for worker waits on
-        something else, its sub-tasks in the IO queue)."""
+        """The worker's own task was parked in the IO queue and has not run
+        since (Task.cancel() then calls its entry's remove(), also when a
+        task of a later run took its place there; a gather or wait_for
+        worker waits on something else, its sub-tasks in the IO queue)."""
         if w.frame is None or w.frame.act.startswith(("ga:", "wf:")):
             return False
-        return any(x.live and x.worker == w.name for x in self.waiters)
+        return any(leaf.state == "io" for leaf in w.frame.leaves)
 
     def detach(self, worker: str, leaf: int) -> None:
         """A gather sub-task goes on waiting, but nobody waits for it."""
