@@ -65,6 +65,21 @@ gpio_flags_t machine_pin_trigger_to_flags(const machine_pin_obj_t *self, mp_int_
 
 MP_REGISTER_ROOT_POINTER(struct _machine_pin_obj_t *machine_pin_list);
 
+// Whether Python set up any pin since the last machine_pin_configured_take()
+// (every set-up of this file goes through pin_configure).
+static bool pins_configured;
+
+static int pin_configure(const struct device *port, gpio_pin_t pin, gpio_flags_t flags) {
+    pins_configured = true;
+    return gpio_pin_configure(port, pin, flags);
+}
+
+bool machine_pin_configured_take(void) {
+    bool configured = pins_configured;
+    pins_configured = false;
+    return configured;
+}
+
 static void machine_pin_isr(const struct device *port, struct gpio_callback *cb, gpio_port_pins_t pins) {
     machine_pin_obj_t *self = CONTAINER_OF(cb, machine_pin_obj_t, callback);
     (void)port;
@@ -240,9 +255,9 @@ static mp_obj_t machine_pin_obj_init_helper(machine_pin_obj_t *self, size_t n_ar
         flags |= high ? GPIO_OUTPUT_INIT_HIGH : GPIO_OUTPUT_INIT_LOW;
     }
     // Outputs stay readable where the driver allows it.
-    int ret = gpio_pin_configure(self->port, self->pin, mode == PIN_MODE_IN ? flags : (flags | GPIO_INPUT));
+    int ret = pin_configure(self->port, self->pin, mode == PIN_MODE_IN ? flags : (flags | GPIO_INPUT));
     if (ret == -ENOTSUP && mode != PIN_MODE_IN) {
-        ret = gpio_pin_configure(self->port, self->pin, flags);
+        ret = pin_configure(self->port, self->pin, flags);
     }
     if (ret == -ENOTSUP) {
         mp_raise_ValueError(MP_ERROR_TEXT("pin configuration not supported"));
@@ -393,7 +408,7 @@ qstr mp_hal_pin_name(mp_hal_pin_obj_t pin) {
 }
 
 static void pin_configure_or_raise(mp_hal_pin_obj_t pin, gpio_flags_t flags) {
-    int ret = gpio_pin_configure(pin->port, pin->pin, flags);
+    int ret = pin_configure(pin->port, pin->pin, flags);
     if (ret != 0) {
         mp_raise_OSError(-ret);
     }
@@ -405,7 +420,7 @@ void mp_hal_pin_input(mp_hal_pin_obj_t pin) {
 
 void mp_hal_pin_output(mp_hal_pin_obj_t pin) {
     // Readable back where the driver allows it (a loopback on one pin).
-    if (gpio_pin_configure(pin->port, pin->pin, GPIO_OUTPUT | GPIO_INPUT) != 0) {
+    if (pin_configure(pin->port, pin->pin, GPIO_OUTPUT | GPIO_INPUT) != 0) {
         pin_configure_or_raise(pin, GPIO_OUTPUT);
     }
 }
@@ -425,12 +440,12 @@ void mp_hal_pin_write(mp_hal_pin_obj_t pin, int value) {
 void mp_hal_pin_write_od(mp_hal_pin_obj_t pin, int value) {
     if (value) {
         // Let go: the bus's pull-up (and ours, where the driver has one) takes it high.
-        if (gpio_pin_configure(pin->port, pin->pin, GPIO_INPUT | GPIO_PULL_UP) != 0) {
-            gpio_pin_configure(pin->port, pin->pin, GPIO_INPUT);
+        if (pin_configure(pin->port, pin->pin, GPIO_INPUT | GPIO_PULL_UP) != 0) {
+            pin_configure(pin->port, pin->pin, GPIO_INPUT);
         }
     } else {
-        if (gpio_pin_configure(pin->port, pin->pin, GPIO_OUTPUT_LOW | GPIO_INPUT) != 0) {
-            gpio_pin_configure(pin->port, pin->pin, GPIO_OUTPUT_LOW);
+        if (pin_configure(pin->port, pin->pin, GPIO_OUTPUT_LOW | GPIO_INPUT) != 0) {
+            pin_configure(pin->port, pin->pin, GPIO_OUTPUT_LOW);
         }
     }
 }

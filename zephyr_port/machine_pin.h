@@ -30,4 +30,9 @@ gpio_flags_t machine_pin_trigger_to_flags(const machine_pin_obj_t *self, mp_int_
 // Sets up interrupts on `trigger` edges (0 disables) for Python and uevent.
 void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger);
 
+// Whether Python set up any GPIO pin (Pin.init, the soft buses) since the
+// last call, which clears it: the boot sets its safe-mode button up again
+// only after a session that may have changed it.
+bool machine_pin_configured_take(void);
+
 #endif // UEVENT_PORT_MACHINE_PIN_H

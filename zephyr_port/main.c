@@ -20,6 +20,7 @@
 #include "shared/runtime/gchelper.h"
 #include "shared/runtime/pyexec.h"
 #include "console_uart.h"
+#include "machine_pin.h"
 #include "port_filesystem.h"
 #include "port_main.h"
 #include "port_soft_reset.h"
@@ -35,19 +36,22 @@ static char heap[MICROPY_HEAP_SIZE];
 #define PORT_SAFE_MODE_BUTTON DT_ALIAS(sw0)
 #endif
 
-// True while the safe-mode button is pressed. Configured as the devicetree
-// says (pull-ups included) at the first boot only, then read at each
-// reset: a soft reset does not disturb a pin a program set up.
+// True while the safe-mode button is pressed. Set up as the devicetree
+// says (pull-ups included) at the first boot, and again after a session
+// that set up pins: it may have made the button's pin an output, or an
+// input without its pull-up, which would read as held (or never) at
+// random. (Not at every reset: setting up a pulled-up input releases an
+// emulated controller's held button, which the tests hold.)
 static bool port_safe_mode_button(void) {
     #if defined(PORT_SAFE_MODE_BUTTON) && DT_NODE_HAS_PROP(PORT_SAFE_MODE_BUTTON, gpios)
     static const struct gpio_dt_spec button = GPIO_DT_SPEC_GET(PORT_SAFE_MODE_BUTTON, gpios);
     static bool configured;
-    if (!configured) {
+    if (machine_pin_configured_take() || !configured) {
         if (!gpio_is_ready_dt(&button) || gpio_pin_configure_dt(&button, GPIO_INPUT) != 0) {
             return false;
         }
         configured = true;
-        // Let a pull-up settle before the first read.
+        // Let a pull-up settle before the read.
         k_busy_wait(1000);
     }
     return gpio_pin_get_dt(&button) > 0;

@@ -32,6 +32,20 @@ void port_filesystem_check_irq(void) {
 // set of caches and one allocator, on the ISR's small stack. Every littlefs
 // call VfsLfs2 makes comes here first and raises RuntimeError there,
 // before littlefs has done anything (the defines below reroute its calls).
+//
+// A VfsLfs2 that was unmounted keeps its caches and allocator state, and
+// littlefs would go on using them: a file opened on it would program
+// blocks of whatever is formatted on the partition next. Its calls fail
+// with ENODEV instead: an unmount sets the root folder's pair to "none",
+// which a mount sets to where the root is.
+#define PORT_LFS2_NO_ROOT ((lfs2_block_t)-1)
+#define PORT_LFS2_CHECK_MOUNTED(lfs) do { \
+        port_filesystem_check_irq(); \
+        if ((lfs)->root[0] == PORT_LFS2_NO_ROOT && (lfs)->root[1] == PORT_LFS2_NO_ROOT) { \
+            return -MP_ENODEV; \
+        } \
+} while (0)
+
 static int port_lfs2_format(lfs2_t *lfs, const struct lfs2_config *cfg) {
     port_filesystem_check_irq();
     return lfs2_format(lfs, cfg);
@@ -41,27 +55,30 @@ static int port_lfs2_mount(lfs2_t *lfs, const struct lfs2_config *cfg) {
     return lfs2_mount(lfs, cfg);
 }
 static int port_lfs2_unmount(lfs2_t *lfs) {
-    port_filesystem_check_irq();
-    return lfs2_unmount(lfs);
+    PORT_LFS2_CHECK_MOUNTED(lfs);
+    int ret = lfs2_unmount(lfs);
+    lfs->root[0] = PORT_LFS2_NO_ROOT;
+    lfs->root[1] = PORT_LFS2_NO_ROOT;
+    return ret;
 }
 static int port_lfs2_remove(lfs2_t *lfs, const char *path) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_remove(lfs, path);
 }
 static int port_lfs2_rename(lfs2_t *lfs, const char *old_path, const char *new_path) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_rename(lfs, old_path, new_path);
 }
 static int port_lfs2_mkdir(lfs2_t *lfs, const char *path) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_mkdir(lfs, path);
 }
 static int port_lfs2_stat(lfs2_t *lfs, const char *path, struct lfs2_info *info) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_stat(lfs, path, info);
 }
 static lfs2_ssize_t port_lfs2_getattr(lfs2_t *lfs, const char *path, uint8_t type, void *buf, lfs2_size_t size) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_getattr(lfs, path, type, buf, size);
 }
 // statvfs counts the blocks in use by traversing them, and littlefs reports
@@ -88,7 +105,7 @@ static int port_lfs2_traverse_once(void *ctx, lfs2_block_t block) {
 }
 
 static int port_lfs2_fs_traverse(lfs2_t *lfs, int (*cb)(void *, lfs2_block_t), void *data) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     port_lfs2_traverse_t t = { cb, data, NULL, lfs->block_count };
     size_t bytes = (t.blocks + 7) / 8;
     t.seen = m_new0(uint8_t, bytes);
@@ -98,43 +115,48 @@ static int port_lfs2_fs_traverse(lfs2_t *lfs, int (*cb)(void *, lfs2_block_t), v
 }
 static int port_lfs2_file_opencfg(lfs2_t *lfs, lfs2_file_t *file, const char *path, int flags,
     const struct lfs2_file_config *cfg) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_opencfg(lfs, file, path, flags, cfg);
 }
 static int port_lfs2_file_close(lfs2_t *lfs, lfs2_file_t *file) {
-    port_filesystem_check_irq();
+    if (file->cfg == NULL) {
+        // Never opened: its open was refused by a raise (a hard IRQ) after
+        // VfsLfs2 had made the object, whose finaliser closes it.
+        return 0;
+    }
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_close(lfs, file);
 }
 static int port_lfs2_file_sync(lfs2_t *lfs, lfs2_file_t *file) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_sync(lfs, file);
 }
 static lfs2_ssize_t port_lfs2_file_read(lfs2_t *lfs, lfs2_file_t *file, void *buf, lfs2_size_t size) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_read(lfs, file, buf, size);
 }
 static lfs2_ssize_t port_lfs2_file_write(lfs2_t *lfs, lfs2_file_t *file, const void *buf, lfs2_size_t size) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_write(lfs, file, buf, size);
 }
 static lfs2_soff_t port_lfs2_file_seek(lfs2_t *lfs, lfs2_file_t *file, lfs2_soff_t off, int whence) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_seek(lfs, file, off, whence);
 }
 static lfs2_soff_t port_lfs2_file_tell(lfs2_t *lfs, lfs2_file_t *file) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_file_tell(lfs, file);
 }
 static int port_lfs2_dir_open(lfs2_t *lfs, lfs2_dir_t *dir, const char *path) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_dir_open(lfs, dir, path);
 }
 static int port_lfs2_dir_close(lfs2_t *lfs, lfs2_dir_t *dir) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_dir_close(lfs, dir);
 }
 static int port_lfs2_dir_read(lfs2_t *lfs, lfs2_dir_t *dir, struct lfs2_info *info) {
-    port_filesystem_check_irq();
+    PORT_LFS2_CHECK_MOUNTED(lfs);
     return lfs2_dir_read(lfs, dir, info);
 }
 
@@ -182,7 +204,9 @@ static int port_lfs2_dir_read(lfs2_t *lfs, lfs2_dir_t *dir, struct lfs2_info *in
 
 // Files open on a VfsLfs2 (littlefs's list of open files and folders).
 static size_t port_vfs_open_files(mp_obj_t obj) {
-    if (!mp_obj_is_type(obj, &mp_type_vfs_lfs2)) {
+    // A subclass of VfsLfs2 made in Python is one too.
+    obj = mp_obj_cast_to_native_base(obj, MP_OBJ_FROM_PTR(&mp_type_vfs_lfs2));
+    if (obj == MP_OBJ_NULL) {
         return 0;
     }
     mp_obj_vfs_lfs2_t *vfs = MP_OBJ_TO_PTR(obj);
@@ -326,22 +350,27 @@ static bool port_storage_has_marker(port_storage_t *st) {
            && memcmp(have, want.buf, want.len) == 0;
 }
 
-// Erases the marker's block; raises if it is still there after that, as
-// a marker left behind could one day let a damaged filesystem be
-// formatted.
+// Erases the marker's block. One that survives (a worn block) is said on
+// the console, and /flash is used all the same: a marker left behind could
+// one day let a damaged filesystem be formatted, which the user should
+// know, but it is no reason to keep the files out of reach.
 static void port_storage_clear_marker(port_storage_t *st) {
     port_bdev_ioctl(st->bdev, MP_BLOCKDEV_IOCTL_BLOCK_ERASE, st->marker_block);
     if (port_storage_has_marker(st)) {
-        mp_raise_OSError(MP_EIO);
+        mp_printf(&mp_plat_print,
+            "filesystem: warning: the format marker in block %d of the storage partition cannot be erased:\n"
+            "filesystem: if /flash is ever damaged it will be formatted; keep a copy of its files\n",
+            (int)st->marker_block);
     }
 }
 
 // Formats the partition: the marker first, so that a format cut short
-// (power lost) is known at the next boot for what it is and done again,
-// then mkfs, a mount, and the marker erased.
+// (power lost) is known at the next boot for what it is and done again
+// (a marker already there stays: erasing it first would lose it to a
+// second cut), then mkfs, a mount, and the marker erased.
 static mp_obj_t port_storage_format(port_storage_t *st) {
     mp_obj_t lfs2 = MP_OBJ_FROM_PTR(&mp_type_vfs_lfs2);
-    if (st->marker_block != 0) {
+    if (st->marker_block != 0 && !port_storage_has_marker(st)) {
         port_bdev_ioctl(st->bdev, MP_BLOCKDEV_IOCTL_BLOCK_ERASE, st->marker_block);
         if (port_bdev_rw(st->bdev, MP_QSTR_writeblocks, st->marker_block, st->marker, 0) != 0) {
             mp_raise_OSError(MP_EIO);

@@ -54,3 +54,41 @@ os.remove("/flash/_umount_a.txt")
 os.remove("/flash/_umount_b.txt")
 os.chdir("/flash")
 print(sorted(n for n in os.listdir() if n.startswith("_umount")))
+
+# The unmounted filesystem object is refused (ENODEV): littlefs's caches and
+# allocator outlive its unmount, so a file opened on it would program the
+# blocks of whatever is formatted there next.
+old_fs = [m[0] for m in vfs.mount() if m[1] == "/flash"][0]
+os.chdir("/")
+os.umount("/flash")
+for what, call in (
+    ("open", lambda: old_fs.open("_umount_c.txt", "w")),
+    ("listdir", lambda: list(old_fs.ilistdir("/"))),
+    ("statvfs", lambda: old_fs.statvfs("/")),
+):
+    try:
+        call()
+        print(what, "on the unmounted filesystem: done")
+    except OSError as e:
+        print(what, "on the unmounted filesystem:", e.errno)
+os.mount(vfs.VfsLfs2(bdev), "/flash")
+
+
+# A subclass of VfsLfs2 is a VfsLfs2: umount refuses for it too.
+class Lfs(vfs.VfsLfs2):
+    pass
+
+
+os.umount("/flash")
+os.mount(Lfs(bdev), "/flash")
+f = open("/flash/_umount_d.txt", "w")
+try:
+    os.umount("/flash")
+    print("unmounted a subclass with a file open")
+except OSError as e:
+    print("subclass: refused", e.errno)
+f.close()
+os.remove("/flash/_umount_d.txt")
+os.umount("/flash")
+os.mount(vfs.VfsLfs2(bdev), "/flash")
+os.chdir("/flash")

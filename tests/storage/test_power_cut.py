@@ -23,7 +23,8 @@ over a filesystem.
 
 The boot's own format and mount (port_filesystem.c) are cut in C instead
 (``FlashArea._cut``, test firmware): a blank partition is formatted by a
-soft reset cut after N operations, then the next boot must end with an
+soft reset cut after N operations (and a format cut short whose redo is
+cut again), then the next boot must end with an
 empty /flash mounted, every N.
 
 Every cut point runs in ``scripts/test`` (about a minute); the long run
@@ -189,6 +190,23 @@ def test_power_cut_boot(tmp_path: Path, torn: bool) -> None:
             board.repl.run(BLANK)
             boot(board, n, torn)
             check_next_boot(board, f"format cut after {n} of {total}")
+        # A format cut short, then its redo at the next boot cut too: the
+        # redo leaves the marker as it is (erasing it first lost it to the
+        # second cut, and the boot after refused a partition neither blank
+        # nor littlefs); the first cut at each point inside littlefs's format.
+        twice = 0
+        for first in range(3, total - 1):
+            board.repl.run(BLANK)
+            boot(board, first, torn)
+            board.repl.run(UNMOUNT)
+            _, redo = boot(board, -1)
+            for n in range(redo + 1):
+                board.repl.run(BLANK)
+                boot(board, first, torn)
+                board.repl.run(UNMOUNT)
+                boot(board, n, torn)
+                check_next_boot(board, f"format cut after {first}, its redo after {n} of {redo}")
+                twice += 1
         # Formatted, its marker still there (the format cut before its
         # last erase): the next boot mounts and erases the marker; cut that.
         board.repl.run(BLANK)
@@ -205,9 +223,13 @@ def test_power_cut_boot(tmp_path: Path, torn: bool) -> None:
         board.kill()
     kind = "torn" if torn else "clean"
     RESULTS[f"sim boot-format {kind}"] = {"operations": total, "cuts": total + 1, "failures": 0}
+    RESULTS[f"sim boot-format-twice {kind}"] = {"operations": total, "cuts": twice, "failures": 0}
     RESULTS[f"sim boot-mount {kind}"] = {
         "operations": mount_ops,
         "cuts": mount_ops + 1,
         "failures": 0,
     }
-    print(f"power cut: boot, {kind}: format {total} operations, mount {mount_ops}, all mount after")
+    print(
+        f"power cut: boot, {kind}: format {total} operations, {twice} redos cut,"
+        f" mount {mount_ops}, all mount after"
+    )

@@ -50,6 +50,26 @@ def test_safe_mode(board: Board) -> None:
     board.repl.enter_raw()
 
 
+# A program that made the button's pin an output: an emulated controller
+# reads an output pin as 0, the button's "pressed".
+BUTTON_AS_OUTPUT = """
+import machine
+machine.Pin(('gpio_emul0', 21), machine.Pin.OUT, value=1)
+"""
+
+
+def test_a_program_s_pin_setup_is_not_safe_mode(board: Board) -> None:
+    """The button is set up as the devicetree says at every reset, not only
+    at the first boot: a pin a program reconfigured (an output, an input
+    without its pull-up) read as held, and skipped boot.py at random."""
+    board.repl.run(SCRIPTS)
+    board.repl.run(BUTTON.format(level=1))
+    board.repl.run(BUTTON_AS_OUTPUT)
+    out = board.repl.friendly_soft_reset()
+    assert "safe mode" not in out and "boot ran" in out and "main ran" in out, out
+    board.repl.enter_raw()
+
+
 # A boot.py that raises, and one that swallows Ctrl-C for ever.
 RAISING_BOOT = """
 with open('/flash/boot.py', 'w') as f:
