@@ -117,12 +117,17 @@ def reset_pins():
 
 
 class Row:
-    def __init__(self, name, kind, fire, needs_thread=False, soft=False):
+    def __init__(self, name, kind, fire, needs_thread=False, soft=False, poller_after=False):
         self.name = name
         self.kind = kind
         self.fire = fire
         self.needs_thread = needs_thread
         self.soft = soft  # the event is a soft callback (sleep_ms runs it)
+        # poll_ms's poller made after the row's set-up (which frees a slot
+        # the poller must take), not before: making one may collect
+        # garbage (a big heap: 30 ms and more), and the event is DELAY ms
+        # away.
+        self.poller_after = poller_after
 
 
 def fire_isr_set(w, ctx):
@@ -320,7 +325,7 @@ ROWS = [
     Row("sched_lock same", "set", fire_lock_same, soft=True),
     Row("sched_lock thread", "set", fire_lock_thread, needs_thread=True, soft=True),
     Row("UART re-created", "uart", fire_uart_recreated),
-    Row("closed in a wait", "set", fire_closed_in_wait, needs_thread=True),
+    Row("closed in a wait", "set", fire_closed_in_wait, needs_thread=True, poller_after=True),
 ]
 
 
@@ -355,12 +360,12 @@ class PollMs:
         if row.kind == "pin":
             obj = machine.Pin(PIN_A, machine.Pin.IN)
             obj.irq(trigger=machine.Pin.IRQ_RISING)
+        if not row.poller_after:
+            self.make_poller()
         started = row.fire(self, ctx)
-        # The poller after the row's set-up (its event is DELAY ms away):
-        # a row may have just freed a poller slot.
-        p = uevent.poll()
-        self.p = p
-        self.notify = p.notify
+        if row.poller_after:
+            self.make_poller()
+        p = self.p
         if row.kind == "timer":
             obj = ctx.timer
         if obj is not None:
@@ -374,6 +379,10 @@ class PollMs:
         stop(started)
         p.close()
         return dt, n
+
+    def make_poller(self):
+        self.p = uevent.poll()
+        self.notify = self.p.notify
 
     def timer_cb(self):
         return None
