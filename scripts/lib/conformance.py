@@ -4,7 +4,9 @@ Usage: conformance.py --micropy-dir DIR --elf ELF --machine M --results DIR
                       [--full] [--skip-file F]... [--bound SECONDS] [--counts FILE]
 
 Prints run-tests.py's report and a last line ``conformance: P passed, F
-failed, S skipped``; exits 1 on any failure or when the bound is hit.
+failed, S skipped``; exits 1 on any failure or when the bound is hit. Up
+to MAX_RETRIES failed tests are run again alone, once (real-time QEMU on
+a busy host); the line says which passed then.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 # expectations. run-tests.py's -e/-i: the last pattern that matches wins.
 SUBSET_DIRS = ["basics", "extmod"]
 SUBSET_FILTERS = ["-e", "^extmod/", "-i", "^extmod/asyncio_"]
+# Failed tests run again, alone, when there are no more than this many.
+MAX_RETRIES = 3
 
 
 def skip_patterns(path: Path | None) -> list[str]:
@@ -106,10 +110,30 @@ def main() -> int:
     print("\n".join(report))
     results_file = args.results / "_results.json"
     counts = {"pass": 0, "fail": 0, "skip": 0}
+    failed_tests = []
     if results_file.is_file():
-        for _test, result, *_ in json.loads(results_file.read_text())["results"]:
+        for test, result, *_ in json.loads(results_file.read_text())["results"]:
             if result in counts:
                 counts[result] += 1
+            if result == "fail":
+                failed_tests.append(test)
+    # QEMU keeps real time here, on a host that may be busy: a test that
+    # times itself (asyncio_iterator_event's 500 ms against 300 ms of
+    # sleeps) can fail once under load. A few failed tests are run again,
+    # alone, once each; one that fails again is a failure.
+    if not timed_out and 0 < len(failed_tests) <= MAX_RETRIES:
+        for test in failed_tests:
+            retry = [sys.executable, "run-tests.py", "-t", f"execpty:{qemu}"]
+            retry += ["-r", str((args.results / "retry").resolve()), test]
+            again = subprocess.run(
+                retry, cwd=tests_dir, capture_output=True, text=True, timeout=300, check=False
+            )
+            if again.returncode == 0 and "1 tests passed" in again.stdout:
+                counts["fail"] -= 1
+                counts["pass"] += 1
+                print(f"conformance: {test} failed, then passed when run again alone")
+            else:
+                print(f"conformance: {test} failed again when run alone")
     failed = counts["fail"]
     if timed_out:
         print(f"conformance: stopped after the {args.bound:.0f} s bound (log: {log})")
