@@ -68,6 +68,8 @@ configure_file(${MICROPY_DIR}/extmod/asyncio/__init__.py
 # Sources (port_sources.cmake): ours, then MicroPython's from the dependency.
 include(${UEVENT_PORT_DIR}/port_sources.cmake)
 uevent_selected_files(port_files_ ${UEVENT_PORT_DIR} uevent_port_sources)
+uevent_selected_files(test_files_ ${UEVENT_ROOT} uevent_test_sources)
+list(APPEND uevent_port_sources ${uevent_test_sources})
 uevent_selected_files(micropython_files_ ${MICROPY_DIR} uevent_micropython_sources)
 if(CONFIG_MICROPY_VFS_LFS2 AND CONFIG_XIP)
     # A firmware that runs from flash must end before the partition that
@@ -99,7 +101,11 @@ zephyr_library_include_directories(
     ${MICROPY_INC_CORE}
     ${CMAKE_CURRENT_BINARY_DIR}
     ${UEVENT_PORT_DIR}
+    ${UEVENT_PORT_DIR}/port
+    ${UEVENT_PORT_DIR}/machine
+    ${UEVENT_PORT_DIR}/storage
     ${UEVENT_PORT_DIR}/uevent
+    ${UEVENT_PORT_DIR}/asyncio
     ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
 )
 if(CONFIG_MICROPY_VFS_LFS2)
@@ -111,7 +117,7 @@ if(CONFIG_MICROPY_VFS_LFS2)
         FFCONF_H=\"${MICROPY_OOFATFS_DIR}/ffconf.h\")
 endif()
 if(CONFIG_UEVENT_TEST_HOOKS)
-    # Allocation fault injection (uevent/test_alloc_faults.c).
+    # Allocation fault injection (tests/firmware/hooks/test_alloc_faults.c).
     zephyr_link_libraries(-Wl,--wrap=gc_alloc -Wl,--wrap=gc_realloc)
 endif()
 
@@ -138,11 +144,11 @@ foreach(target BUILD_VERSION_HEADER ${MICROPY_TARGET})
     add_dependencies(${target} zephyr_generated_headers)
 endforeach()
 
-target_sources(app PRIVATE ${UEVENT_PORT_DIR}/app_main.c)
+target_sources(app PRIVATE ${UEVENT_PORT_DIR}/port/app_main.c)
 if(CONFIG_UEVENT_BOOT_VECTORS)
     # Reset vectors at the start of flash for an image linked further in.
-    target_sources(app PRIVATE ${UEVENT_PORT_DIR}/boot_vectors.S)
-    zephyr_linker_sources(SECTIONS ${UEVENT_PORT_DIR}/boot_vectors.ld)
+    target_sources(app PRIVATE ${UEVENT_PORT_DIR}/storage/boot_vectors.S)
+    zephyr_linker_sources(SECTIONS ${UEVENT_PORT_DIR}/storage/boot_vectors.ld)
 endif()
-target_include_directories(app PRIVATE ${UEVENT_PORT_DIR})
+target_include_directories(app PRIVATE ${UEVENT_PORT_DIR} ${UEVENT_PORT_DIR}/port)
 target_link_libraries(app PRIVATE ${MICROPY_TARGET})

@@ -3,35 +3,42 @@
 # <prefix>CONFIG_X when CONFIG_X is set. Adding a source is adding it to one
 # list here.
 
-# Ours, in zephyr_port/.
+# Ours, in zephyr_port/, room by room (README.md there).
 set(port_files_always
-    main.c
-    help.c
-    console_uart.c
-    port_wait.c
-    port_irq.c
-    port_soft_reset.c
-    machine_pin.c
-    machine_timer.c
-    machine_bus.c
-    machine_i2c.c
-    machine_spi.c
+    port/main.c
+    port/help.c
+    port/console_uart.c
+    port/port_wait.c
+    port/port_irq.c
+    port/port_soft_reset.c
+    machine/machine_pin.c
+    machine/machine_timer.c
+    machine/machine_bus.c
+    machine/machine_i2c.c
+    machine/machine_spi.c
     uevent/uevent_core.c
     uevent/uevent_flag.c
     uevent/uevent_poller.c
-    uevent/uevent_ioqueue.c
-    uevent/uevent_await.c
-    uevent/uevent_asyncio_loop.c
-    uevent/uevent_asyncio_sleep.c
     uevent/uevent_sources.c
     uevent/uevent_board.c
     uevent/moduevent.c
+    asyncio/uevent_ioqueue.c
+    asyncio/uevent_await.c
+    asyncio/uevent_asyncio_loop.c
+    asyncio/uevent_asyncio_sleep.c
 )
-set(port_files_CONFIG_MICROPY_THREAD mpthreadport.c)
-set(port_files_CONFIG_MICROPY_VFS_LFS2 port_filesystem.c flash_area.c modzephyr.c)
-set(port_files_CONFIG_MICROPY_OS_URANDOM port_random.c)
-set(port_files_CONFIG_UEVENT_TEST_HOOKS uevent/moduevent_test.c uevent/test_alloc_faults.c)
-set(port_files_CONFIG_UEVENT_BENCH_HOOKS uevent/moduevent_bench.c)
+set(port_files_CONFIG_MICROPY_THREAD port/mpthreadport.c)
+set(port_files_CONFIG_MICROPY_VFS_LFS2 storage/port_filesystem.c storage/flash_area.c storage/modzephyr.c)
+set(port_files_CONFIG_MICROPY_OS_URANDOM port/port_random.c)
+
+# Not the product's: C modules only test and benchmark images build, kept
+# beside the tests and the bench that use them (tests/firmware/hooks/,
+# bench/firmware/), from the project root.
+set(test_files_CONFIG_UEVENT_TEST_HOOKS
+    tests/firmware/hooks/moduevent_test.c
+    tests/firmware/hooks/test_alloc_faults.c
+)
+set(test_files_CONFIG_UEVENT_BENCH_HOOKS bench/firmware/moduevent_bench.c)
 
 # MicroPython's helpers outside py/ and extmod/, used as they are from the
 # dependency: the REPL's line editing and exec, stdio, the GC's register

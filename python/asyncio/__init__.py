@@ -10,7 +10,7 @@ from .stock import __version__
 from . import stock, core
 import uevent
 
-# What use_uevent() installs, all C (zephyr_port/uevent/): the IO queue,
+# What use_uevent() installs, all C (zephyr_port/asyncio/): the IO queue,
 # where each waiting task sits in its uevent entry; the run loop that sleeps
 # in it (core.run_until_complete, same semantics); sleep_ms (upstream's,
 # one re-armed awaitable); and ThreadSafeFlag, which is uevent.Flag.

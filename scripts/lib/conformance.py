@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 # The CI subset: basics, and extmod's asyncio tests, which check asyncio's
-# loop in C (zephyr_port/uevent/uevent_asyncio_loop.c) against upstream's
+# loop in C (zephyr_port/asyncio/uevent_asyncio_loop.c) against upstream's
 # expectations. run-tests.py's -e/-i: the last pattern that matches wins.
 SUBSET_DIRS = ["basics", "extmod"]
 SUBSET_FILTERS = ["-e", "^extmod/", "-i", "^extmod/asyncio_"]

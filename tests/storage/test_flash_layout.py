@@ -1,6 +1,6 @@
 """zephyr.FlashArea's check of a partition's erase pages, on the host.
 
-``port_flash_layout()`` (zephyr_port/port_filesystem.h) is plain C: this
+``port_flash_layout()`` (zephyr_port/storage/port_filesystem.h) is plain C: this
 test compiles it with the host's C compiler against sector maps of the
 boards we ship, mixed sector sizes included, which neither QEMU board's
 simulated flash (one page size) can show. A partition is accepted only when
@@ -81,7 +81,7 @@ def layout(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "-Wall",
             "-Werror",
             "-I",
-            str(REPO / "zephyr_port"),
+            str(REPO / "zephyr_port" / "storage"),
             "-o",
             str(exe),
             str(work / "harness.c"),

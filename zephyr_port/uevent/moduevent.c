@@ -5,7 +5,7 @@
 #include "port_wait.h"
 #include "uevent_board.h"
 #include "uevent_obj.h"
-#include "../modmachine_port.h"
+#include "modmachine_port.h"
 
 // uevent.scheduler_lock(): a context manager that defers soft callbacks
 // while held (and, as MicroPython's VM does while the scheduler is locked,

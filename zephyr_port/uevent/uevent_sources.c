@@ -9,10 +9,10 @@
 #include "py/stream.h"
 #include "uevent_asyncio.h"
 #include "uevent_board.h"
-#include "../console_uart.h"
-#include "../machine_pin.h"
-#include "../machine_uart_port.h"
-#include "../modmachine_port.h"
+#include "console_uart.h"
+#include "machine_pin.h"
+#include "machine_uart_port.h"
+#include "modmachine_port.h"
 
 uevent_source_t *machine_timer_uevent_source(mp_obj_t timer);
 #if MICROPY_PY_SYS_STDFILES

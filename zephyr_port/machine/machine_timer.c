@@ -15,7 +15,7 @@
 #include "py/runtime.h"
 #include "modmachine_port.h"
 #include "port_irq.h"
-#include "uevent/uevent_source.h"
+#include "uevent_source.h"
 
 #define TIMER_MODE_ONE_SHOT (0)
 #define TIMER_MODE_PERIODIC (1)

@@ -17,7 +17,7 @@
 #include "shared/runtime/interrupt_char.h"
 #include "port_wait.h"
 #include "console_uart.h"
-#include "uevent/uevent_source.h"
+#include "uevent_source.h"
 
 #define CONSOLE_RX_BUF_SIZE (1024)
 

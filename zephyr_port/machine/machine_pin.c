@@ -29,7 +29,7 @@
 #include "modmachine_port.h"
 #include "machine_pin.h"
 #include "port_irq.h"
-#include "uevent/uevent_board.h"
+#include "uevent_board.h"
 
 #define PIN_MODE_IN         (0)
 #define PIN_MODE_OUT        (1)

@@ -3,10 +3,10 @@
 #include "port_soft_reset.h"
 #include "port_wait.h"
 #include "modmachine_port.h"
-#include "uevent/uevent_board.h"
-#include "uevent/uevent_obj.h"
+#include "uevent_board.h"
+#include "uevent_obj.h"
 #if MICROPY_PY_ASYNCIO
-#include "uevent/uevent_asyncio.h"
+#include "uevent_asyncio.h"
 #endif
 
 void uevent_backend_init(void);

@@ -40,8 +40,8 @@
 #include "py/mphal.h"
 #include "uevent_board.h"
 #include "uevent_obj.h"
-#include "../machine_pin.h"
-#include "../port_irq.h"
+#include "machine_pin.h"
+#include "port_irq.h"
 
 // --- edge generator -----------------------------------------------------
 

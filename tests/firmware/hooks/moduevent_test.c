@@ -33,12 +33,12 @@
 #include "py/gc.h"
 #include "py/runtime.h"
 #include "py/smallint.h"
-#include "../console_uart.h"
-#include "../machine_pin.h"
-#include "../machine_uart_port.h"
+#include "console_uart.h"
+#include "machine_pin.h"
+#include "machine_uart_port.h"
 #include "extmod/modmachine.h"
-#include "../modmachine_port.h"
-#include "../port_irq.h"
+#include "modmachine_port.h"
+#include "port_irq.h"
 #include "uevent_obj.h"
 
 #define STORM_MAX_SOURCES (64)

@@ -5,7 +5,7 @@
 #include <zephyr/device.h>
 
 #include "py/obj.h"
-#include "uevent/uevent_board.h"
+#include "uevent_board.h"
 
 // One kind of bus in the board table (uevent_board.h).
 typedef struct _machine_bus_kind_t {

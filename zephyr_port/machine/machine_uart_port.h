@@ -5,7 +5,7 @@
 #include <zephyr/device.h>
 
 #include "py/obj.h"
-#include "uevent/uevent_source.h"
+#include "uevent_source.h"
 
 #define MACHINE_UART_RX_BUF_SIZE (257)
 

@@ -5,7 +5,7 @@
 #include <zephyr/drivers/gpio.h>
 
 #include "py/obj.h"
-#include "uevent/uevent_source.h"
+#include "uevent_source.h"
 
 typedef struct _machine_pin_obj_t {
     mp_obj_base_t base;

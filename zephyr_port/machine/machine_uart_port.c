@@ -19,8 +19,8 @@
 #include "py/stream.h"
 #include "machine_uart_port.h"
 #include "port_wait.h"
-#include "uevent/uevent_board.h"
-#include "uevent/uevent_source.h"
+#include "uevent_board.h"
+#include "uevent_source.h"
 
 #define MICROPY_PY_MACHINE_UART_CLASS_CONSTANTS
 
