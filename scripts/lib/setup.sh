@@ -18,7 +18,8 @@
 UE_ROOT="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd -P)"
 UE_BOARDS=(qemu_cortex_m3 mps2_an385 native_sim nrf52840dk_nrf52840 nucleo_f401re)
 UE_APT_PACKAGES=(gcc-arm-none-eabi picolibc-arm-none-eabi qemu-system-arm gcc-multilib
-                 g++-multilib ccache device-tree-compiler ninja-build cmake python3-venv git)
+                 g++-multilib ccache device-tree-compiler ninja-build cmake python3-venv git
+                 uncrustify)
 
 ue_say() { printf '%s\n' "$*" >&2; }
 ue_step() { printf '==> %s\n' "$*" >&2; }
@@ -66,6 +67,8 @@ ue_missing_packages() {
     command -v ninja >/dev/null || missing+=(ninja-build)
     command -v cmake >/dev/null || missing+=(cmake)
     command -v git >/dev/null || missing+=(git)
+    # MicroPython's C style (scripts/lib/check_c_format.py): 0.72 is Debian's.
+    command -v uncrustify >/dev/null || missing+=(uncrustify)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || missing+=(python3-venv)
     [[ ${#missing[@]} -eq 0 ]] || printf '%s\n' "${missing[@]}"
 }
@@ -100,7 +103,8 @@ ue_setup_packages() {
     ue_die "missing tools (Debian package names): ${missing[*]}" \
         "This is not Debian/Ubuntu, so nothing was installed. Install the equivalents:" \
         "  an arm-none-eabi GCC with picolibc, qemu-system-arm, a host gcc with -m32" \
-        "  support, ccache, dtc, ninja, cmake, git, python3 with venv; then run this again."
+        "  support, ccache, dtc, ninja, cmake, git, python3 with venv, uncrustify 0.72;" \
+        "  then run this again."
 }
 
 # --- Python ------------------------------------------------------------------
