@@ -61,9 +61,9 @@
 #define MICROPY_PY_MACHINE          (1)
 #define MICROPY_PY_MACHINE_INCLUDEFILE "machine_module_port.c"
 
-#define MICROPY_PY_MACHINE_UART     (1)
-#define MICROPY_PY_MACHINE_UART_INCLUDEFILE "machine_uart_port.c"
-#define MICROPY_PY_MACHINE_UART_IRQ (0)
+// machine.UART is the port's own type (machine/machine_uart_port.c), added
+// to machine's globals by machine_module_port.c, not extmod's.
+#define MICROPY_PY_MACHINE_UART     (0)
 #define MICROPY_PY_MACHINE_TIMER    (1)
 #define MICROPY_PY_MACHINE_BOOTLOADER (0)
 #define MICROPY_PY_MACHINE_RESET    (1)

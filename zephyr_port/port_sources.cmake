@@ -8,11 +8,13 @@ set(port_files_always
     port/main.c
     port/help.c
     port/console_uart.c
+    port/console_stdio.c
     port/port_wait.c
     port/port_irq.c
     port/port_soft_reset.c
     machine/machine_pin.c
     machine/machine_timer.c
+    machine/machine_uart_port.c
     machine/machine_bus.c
     machine/machine_i2c.c
     machine/machine_spi.c
@@ -37,6 +39,7 @@ set(port_files_CONFIG_MICROPY_OS_URANDOM port/port_random.c)
 set(test_files_CONFIG_UEVENT_TEST_HOOKS
     tests/firmware/hooks/moduevent_test.c
     tests/firmware/hooks/test_alloc_faults.c
+    tests/firmware/hooks/test_source.c
 )
 set(test_files_CONFIG_UEVENT_BENCH_HOOKS bench/firmware/moduevent_bench.c)
 
@@ -49,7 +52,6 @@ set(micropython_files_always
     shared/runtime/interrupt_char.c
     shared/runtime/pyexec.c
     shared/runtime/stdout_helpers.c
-    shared/runtime/sys_stdio_mphal.c
     shared/timeutils/timeutils.c
     drivers/bus/softspi.c
 )

@@ -52,8 +52,6 @@ void uevent_ioqueue_end_run(mp_obj_t ioqueue);
 // Where the running uevent IO queue keeps the awaitable of src's last EVENT
 // wait (src a Pin, Timer or board source still registered), or NULL.
 mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src);
-// A Pin, Timer or board source: an object registered by identity.
-bool uevent_is_edge_source(mp_obj_t obj);
 
 // An await of one EVENT of `src` by the current task (wait_event(src));
 // with `flag_wait`, src is a uevent.Flag that a finished wait clears, and

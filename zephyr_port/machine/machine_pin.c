@@ -24,12 +24,15 @@
 
 #include <zephyr/drivers/gpio.h>
 
+#include "py/mperrno.h"
 #include "py/mphal.h"
 #include "py/runtime.h"
+#include "py/stream.h"
 #include "modmachine_port.h"
 #include "machine_pin.h"
 #include "port_irq.h"
 #include "uevent_board.h"
+#include "uevent_protocol.h"
 
 #define PIN_MODE_IN         (0)
 #define PIN_MODE_OUT        (1)
@@ -382,13 +385,59 @@ static const mp_rom_map_elem_t machine_pin_locals_dict_table[] = {
 };
 static MP_DEFINE_CONST_DICT(machine_pin_locals_dict, machine_pin_locals_dict_table);
 
+// MicroPython's pin protocol (machine.Signal): logical levels, as value().
+static mp_uint_t machine_pin_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    int ret;
+    switch (request) {
+        case MP_PIN_READ:
+            ret = gpio_pin_get_raw(self->port, self->pin);
+            if (ret >= 0) {
+                return ret ^ pin_active_low(self);
+            }
+            break;
+        case MP_PIN_WRITE:
+            ret = gpio_pin_set_raw(self->port, self->pin, (arg != 0) != pin_active_low(self));
+            if (ret == 0) {
+                return 0;
+            }
+            break;
+        default:
+            ret = -MP_EINVAL;
+            break;
+    }
+    // extmod's virtpin passes no errcode: a failed read reads 0 there.
+    if (errcode == NULL) {
+        return 0;
+    }
+    *errcode = -ret;
+    return MP_STREAM_ERROR;
+}
+
+// A pin is a source once pin.irq() gave it edges: EVENT from the GPIO
+// callback (machine_pin_isr).
+static uevent_source_t *machine_pin_source(mp_obj_t self_in) {
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (self->irq_trigger == 0) {
+        mp_raise_ValueError(MP_ERROR_TEXT("Pin has no IRQ edges: call pin.irq(trigger=...) first"));
+    }
+    return &self->source;
+}
+
+static const uevent_source_p_t machine_pin_source_p = {
+    .base.pin = { .ioctl = machine_pin_ioctl },
+    .source = machine_pin_source,
+    .edge = true,
+};
+
 MP_DEFINE_CONST_OBJ_TYPE(
     machine_pin_type,
     MP_QSTR_Pin,
-    MP_TYPE_FLAG_NONE,
+    UEVENT_TYPE_FLAG_SOURCE,
     make_new, mp_pin_make_new,
     print, machine_pin_print,
     call, machine_pin_call,
+    protocol, &machine_pin_source_p,
     locals_dict, &machine_pin_locals_dict
     );
 

@@ -15,7 +15,7 @@
 #include "py/runtime.h"
 #include "modmachine_port.h"
 #include "port_irq.h"
-#include "uevent_source.h"
+#include "uevent_protocol.h"
 
 #define TIMER_MODE_ONE_SHOT (0)
 #define TIMER_MODE_PERIODIC (1)
@@ -231,16 +231,23 @@ static const mp_rom_map_elem_t machine_timer_locals_dict_table[] = {
 };
 static MP_DEFINE_CONST_DICT(machine_timer_locals_dict, machine_timer_locals_dict_table);
 
+// Every expiry raises EVENT from the k_timer ISR (machine_timer_expiry).
+static uevent_source_t *machine_timer_source(mp_obj_t self_in) {
+    machine_timer_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return &self->source;
+}
+
+static const uevent_source_p_t machine_timer_source_p = {
+    .source = machine_timer_source,
+    .edge = true,
+};
+
 MP_DEFINE_CONST_OBJ_TYPE(
     machine_timer_type,
     MP_QSTR_Timer,
-    MP_TYPE_FLAG_NONE,
+    UEVENT_TYPE_FLAG_SOURCE,
     make_new, machine_timer_make_new,
     print, machine_timer_print,
+    protocol, &machine_timer_source_p,
     locals_dict, &machine_timer_locals_dict
     );
-
-uevent_source_t *machine_timer_uevent_source(mp_obj_t timer) {
-    machine_timer_obj_t *self = MP_OBJ_TO_PTR(timer);
-    return &self->source;
-}

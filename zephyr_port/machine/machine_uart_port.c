@@ -1,7 +1,8 @@
 /*
- * Port part of machine.UART (included by extmod/machine_uart.c).
+ * machine.UART: the type is ours (not extmod/machine_uart.c's) so that it
+ * can carry the uevent source protocol beside its stream protocol.
  *
- * UART(id, baudrate=..., timeout=ms, rxbuf=n): id is a devicetree node label
+ * UART(id, baudrate=..., timeout=ms): id is a devicetree node label
  * from the board table ("uart1") or a Zephyr device name. RX is interrupt
  * driven into a ring buffer; TX uses polled output, so the UART can always
  * take bytes. Each RX interrupt raises READ on the UART's uevent source
@@ -19,10 +20,9 @@
 #include "py/stream.h"
 #include "machine_uart_port.h"
 #include "port_wait.h"
+#include "modmachine_port.h"
 #include "uevent_board.h"
-#include "uevent_source.h"
-
-#define MICROPY_PY_MACHINE_UART_CLASS_CONSTANTS
+#include "uevent_protocol.h"
 
 MP_REGISTER_ROOT_POINTER(struct _machine_uart_obj_t *machine_uart_list);
 
@@ -80,7 +80,7 @@ static void uart_rx_on(machine_uart_obj_t *self) {
     }
 }
 
-static void mp_machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
+static void machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     struct uart_config config = {0};
     uart_config_get(self->dev, &config);
@@ -88,7 +88,7 @@ static void mp_machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_
         self->dev->name, config.baudrate, (unsigned)self->timeout_ms, (unsigned)self->rx_size - 1);
 }
 
-static void mp_machine_uart_init_helper(machine_uart_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
+static void machine_uart_init_helper(machine_uart_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
     uart_rx_on(self);
     enum { ARG_baudrate, ARG_timeout };
     static const mp_arg_t allowed_args[] = {
@@ -131,7 +131,7 @@ static const struct device *uart_device_from_obj(mp_obj_t id) {
     return dev;
 }
 
-static mp_obj_t mp_machine_uart_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+static mp_obj_t machine_uart_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 1, MP_OBJ_FUN_ARGS_MAX, true);
     if (!mp_obj_is_str(args[0])) {
         mp_raise_TypeError(MP_ERROR_TEXT("UART id must be a node label or device name"));
@@ -169,11 +169,11 @@ static mp_obj_t mp_machine_uart_make_new(const mp_obj_type_t *type, size_t n_arg
     }
     mp_map_t kw_args;
     mp_map_init_fixed_table(&kw_args, n_kw, args + n_args);
-    mp_machine_uart_init_helper(self, n_args - 1, args + 1, &kw_args);
+    machine_uart_init_helper(self, n_args - 1, args + 1, &kw_args);
     return MP_OBJ_FROM_PTR(self);
 }
 
-static void mp_machine_uart_deinit(machine_uart_obj_t *self) {
+static void machine_uart_rx_off(machine_uart_obj_t *self) {
     uart_irq_rx_disable(self->dev);
     uart_irq_err_disable(self->dev);
     self->rx_on = false;
@@ -181,22 +181,22 @@ static void mp_machine_uart_deinit(machine_uart_obj_t *self) {
 
 void machine_uart_deinit_all(void) {
     for (machine_uart_obj_t *u = MP_STATE_PORT(machine_uart_list); u != NULL; u = u->next) {
-        mp_machine_uart_deinit(u);
+        machine_uart_rx_off(u);
         uart_irq_callback_user_data_set(u->dev, NULL, NULL);
     }
     MP_STATE_PORT(machine_uart_list) = NULL;
 }
 
-static mp_int_t mp_machine_uart_any(machine_uart_obj_t *self) {
+static mp_int_t machine_uart_any(machine_uart_obj_t *self) {
     return uart_rx_count(self);
 }
 
-static bool mp_machine_uart_txdone(machine_uart_obj_t *self) {
+static bool machine_uart_txdone(machine_uart_obj_t *self) {
     // Output is polled: every byte has left when write() returns.
     return true;
 }
 
-static mp_uint_t mp_machine_uart_read(mp_obj_t self_in, void *buf_in, mp_uint_t size, int *errcode) {
+static mp_uint_t machine_uart_read(mp_obj_t self_in, void *buf_in, mp_uint_t size, int *errcode) {
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     uint8_t *buf = buf_in;
     if (size == 0) {
@@ -219,7 +219,7 @@ static mp_uint_t mp_machine_uart_read(mp_obj_t self_in, void *buf_in, mp_uint_t 
     return n;
 }
 
-static mp_uint_t mp_machine_uart_write(mp_obj_t self_in, const void *buf_in, mp_uint_t size, int *errcode) {
+static mp_uint_t machine_uart_write(mp_obj_t self_in, const void *buf_in, mp_uint_t size, int *errcode) {
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     const uint8_t *buf = buf_in;
     for (mp_uint_t i = 0; i < size; i++) {
@@ -228,7 +228,7 @@ static mp_uint_t mp_machine_uart_write(mp_obj_t self_in, const void *buf_in, mp_
     return size;
 }
 
-static mp_uint_t mp_machine_uart_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
+static mp_uint_t machine_uart_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (request == MP_STREAM_POLL) {
         mp_uint_t ret = 0;
@@ -245,3 +245,69 @@ static mp_uint_t mp_machine_uart_ioctl(mp_obj_t self_in, mp_uint_t request, uint
     *errcode = MP_EINVAL;
     return MP_STREAM_ERROR;
 }
+
+// ---- the type: methods, stream protocol, source protocol ----
+
+static mp_obj_t machine_uart_init(size_t n_args, const mp_obj_t *args, mp_map_t *kw_args) {
+    machine_uart_init_helper(MP_OBJ_TO_PTR(args[0]), n_args - 1, args + 1, kw_args);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_KW(machine_uart_init_obj, 1, machine_uart_init);
+
+static mp_obj_t machine_uart_deinit(mp_obj_t self_in) {
+    machine_uart_rx_off(MP_OBJ_TO_PTR(self_in));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_uart_deinit_obj, machine_uart_deinit);
+
+static mp_obj_t machine_uart_any_method(mp_obj_t self_in) {
+    return MP_OBJ_NEW_SMALL_INT(machine_uart_any(MP_OBJ_TO_PTR(self_in)));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_uart_any_obj, machine_uart_any_method);
+
+static mp_obj_t machine_uart_txdone_method(mp_obj_t self_in) {
+    return mp_obj_new_bool(machine_uart_txdone(MP_OBJ_TO_PTR(self_in)));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(machine_uart_txdone_obj, machine_uart_txdone_method);
+
+// read/readinto/write return what is there (no waiting for `size` bytes
+// beyond the timeout), as MicroPython's UART documents.
+static const mp_rom_map_elem_t machine_uart_locals_dict_table[] = {
+    { MP_ROM_QSTR(MP_QSTR_init), MP_ROM_PTR(&machine_uart_init_obj) },
+    { MP_ROM_QSTR(MP_QSTR_deinit), MP_ROM_PTR(&machine_uart_deinit_obj) },
+    { MP_ROM_QSTR(MP_QSTR_any), MP_ROM_PTR(&machine_uart_any_obj) },
+    { MP_ROM_QSTR(MP_QSTR_txdone), MP_ROM_PTR(&machine_uart_txdone_obj) },
+    { MP_ROM_QSTR(MP_QSTR_read), MP_ROM_PTR(&mp_stream_read1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&mp_stream_readinto1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readline), MP_ROM_PTR(&mp_stream_unbuffered_readline_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&mp_stream_write1_obj) },
+    { MP_ROM_QSTR(MP_QSTR_flush), MP_ROM_PTR(&mp_stream_flush_obj) },
+};
+static MP_DEFINE_CONST_DICT(machine_uart_locals_dict, machine_uart_locals_dict_table);
+
+// READ while bytes are buffered (a level, uart_level), EVENT on a line
+// error or an overrun, both raised from the RX interrupt (uart_rx_isr).
+static uevent_source_t *machine_uart_source(mp_obj_t self_in) {
+    machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return &self->source;
+}
+
+static const uevent_source_p_t machine_uart_source_p = {
+    .base.stream = {
+        .read = machine_uart_read,
+        .write = machine_uart_write,
+        .ioctl = machine_uart_ioctl,
+    },
+    .source = machine_uart_source,
+    .edge = false,
+};
+
+MP_DEFINE_CONST_OBJ_TYPE(
+    machine_uart_type,
+    MP_QSTR_UART,
+    MP_TYPE_FLAG_ITER_IS_STREAM | UEVENT_TYPE_FLAG_SOURCE,
+    make_new, machine_uart_make_new,
+    print, machine_uart_print,
+    protocol, &machine_uart_source_p,
+    locals_dict, &machine_uart_locals_dict
+    );

@@ -17,5 +17,8 @@ void mp_thread_init(void);
 void mp_thread_deinit(void);
 // From gc_collect(): traces the stacks and state of the other threads.
 void mp_thread_gc_others(void);
+// Waker index of the calling Zephyr thread (port_wait.c): 0 main, 1 + slot,
+// -1 none. Any thread; not in an ISR.
+int mp_thread_port_waker_index(void);
 
 #endif // UEVENT_PORT_MPTHREADPORT_H

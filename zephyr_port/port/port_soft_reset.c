@@ -9,10 +9,8 @@
 #include "uevent_asyncio.h"
 #endif
 
-void uevent_backend_init(void);
-#if defined(CONFIG_UEVENT_TEST_HOOKS)
-void uevent_test_deinit(void);
-#endif
+#include "uevent_backend.h"
+#include "port_test_hooks.h"
 
 void port_boot_init(void) {
     port_wait_init();

@@ -23,14 +23,13 @@
 #include <zephyr/kernel.h>
 
 #include "py/mphal.h"
+#include "py/mpthread.h"
 #include "py/runtime.h"
 #include "port_irq.h"
 #include "port_wait.h"
 
 #if MICROPY_PY_THREAD
 #define PORT_WAKERS (1 + CONFIG_MICROPY_THREAD_MAX)
-// Waker index of the calling Zephyr thread: 0 main, 1 + slot, -1 none.
-int mp_thread_port_waker_index(void);
 #else
 #define PORT_WAKERS (1)
 #endif

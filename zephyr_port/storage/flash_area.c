@@ -15,6 +15,7 @@
 
 #include "py/runtime.h"
 #include "extmod/vfs.h"
+#include "flash_area.h"
 #include "port_filesystem.h"
 
 #if MICROPY_VFS

@@ -1,9 +1,9 @@
 // The zephyr module: Zephyr things that are not machine's (docs/filesystem.md).
 #include "py/runtime.h"
+#include "flash_area.h"
 
 #if MICROPY_VFS
 
-extern const mp_obj_type_t zephyr_flash_area_type;
 
 static const mp_rom_map_elem_t zephyr_module_globals_table[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_zephyr) },

@@ -15,6 +15,7 @@
 #include "py/gc.h"
 #include "py/mperrno.h"
 #include "py/runtime.h"
+#include "flash_area.h"
 #include "extmod/vfs.h"
 #include "extmod/vfs_lfs.h"
 #include "lib/littlefs/lfs2.h"
@@ -249,7 +250,6 @@ static mp_obj_t port_vfs_umount(mp_obj_t mnt_in) {
 }
 MP_DEFINE_CONST_FUN_OBJ_1(__wrap_mp_vfs_umount_obj, port_vfs_umount);
 
-extern const mp_obj_type_t zephyr_flash_area_type;
 
 // fun(bdev, readsize=N, progsize=N): VfsLfs2 or VfsLfs2.mkfs with the
 // board's sizes (CONFIG_MICROPY_VFS_LFS2_IO_SIZE).

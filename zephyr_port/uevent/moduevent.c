@@ -5,7 +5,6 @@
 #include "port_wait.h"
 #include "uevent_board.h"
 #include "uevent_obj.h"
-#include "modmachine_port.h"
 
 // uevent.scheduler_lock(): a context manager that defers soft callbacks
 // while held (and, as MicroPython's VM does while the scheduler is locked,
@@ -126,12 +125,13 @@ mp_obj_t uevent_source(mp_obj_t name_in) {
     if (elem != NULL) {
         uevent_board_source_t *bs = MP_OBJ_TO_PTR(elem->value);
         if (bs->info->kind == UEVENT_BOARD_KIND_UART) {
-            // UARTs are event sources as machine.UART, or sys.stdin for the console.
+            // UARTs are event sources as machine.UART, or sys.stdin for the
+            // console: found by name, so uevent/ needs neither's header.
             if (bs->info->dev == DEVICE_DT_GET(DT_CHOSEN(zephyr_console))) {
                 return mp_load_attr(mp_import_name(MP_QSTR_sys, mp_const_none, MP_OBJ_NEW_SMALL_INT(0)), MP_QSTR_stdin);
             }
-            mp_obj_t arg = MP_OBJ_NEW_QSTR(bs->info->name);
-            return MP_OBJ_TYPE_GET_SLOT(&machine_uart_type, make_new)(&machine_uart_type, 1, 0, &arg);
+            mp_obj_t uart = mp_load_attr(mp_import_name(MP_QSTR_machine, mp_const_none, MP_OBJ_NEW_SMALL_INT(0)), MP_QSTR_UART);
+            return mp_call_function_1(uart, MP_OBJ_NEW_QSTR(bs->info->name));
         }
         return elem->value;
     }

@@ -8,6 +8,7 @@
 
 #include "py/runtime.h"
 #include "uevent_board.h"
+#include "uevent_protocol.h"
 
 static void board_debounce_done(struct k_work *work) {
     struct k_work_delayable *dwork = k_work_delayable_from_work(work);
@@ -139,10 +140,24 @@ static void uevent_board_source_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest
     }
 }
 
+static uevent_source_t *uevent_board_source_of(mp_obj_t self_in) {
+    uevent_board_source_t *self = MP_OBJ_TO_PTR(self_in);
+    if (!self->ready) {
+        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("board source '%q' is not available (device not ready)"), self->info->name);
+    }
+    return &self->source;
+}
+
+static const uevent_source_p_t uevent_board_source_p = {
+    .source = uevent_board_source_of,
+    .edge = true,
+};
+
 MP_DEFINE_CONST_OBJ_TYPE(
     uevent_board_source_type,
     MP_QSTR_BoardSource,
-    MP_TYPE_FLAG_NONE,
+    UEVENT_TYPE_FLAG_SOURCE,
     print, uevent_board_source_print,
+    protocol, &uevent_board_source_p,
     attr, uevent_board_source_attr
     );

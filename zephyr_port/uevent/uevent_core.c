@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "uevent_backend.h"
 #include "uevent_core.h"
 
 struct k_spinlock uevent_lock;
@@ -17,8 +18,6 @@ uevent_stats_t uevent_stats;
 static uevent_entry_t *entry_free_list;     // linked through sub_next
 static uevent_poller_core_t poller_cores[CONFIG_UEVENT_MAX_POLLERS];
 
-// Rendered backend storage.
-struct k_poll_signal *uevent_backend_poller_signal(size_t i);
 
 void uevent_core_init(uevent_entry_t *entries, size_t n_entries) {
     memset(entries, 0, n_entries * sizeof(*entries));

@@ -7,6 +7,7 @@
  */
 #include "py/runtime.h"
 #include "uevent_asyncio.h"
+#include "uevent_protocol.h"
 
 static mp_obj_t uevent_flag_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
@@ -64,10 +65,28 @@ static const mp_rom_map_elem_t uevent_flag_locals_dict_table[] = {
 };
 static MP_DEFINE_CONST_DICT(uevent_flag_locals_dict, uevent_flag_locals_dict_table);
 
+static uevent_source_t *uevent_flag_source(mp_obj_t self_in) {
+    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return &self->source;
+}
+
+// A set flag is pending EVENT for a new registration.
+static uint16_t uevent_flag_initial_events(mp_obj_t self_in) {
+    uevent_flag_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return self->is_set ? UEVENT_EVENT : 0;
+}
+
+static const uevent_source_p_t uevent_flag_source_p = {
+    .source = uevent_flag_source,
+    .initial_events = uevent_flag_initial_events,
+    .edge = false,
+};
+
 MP_DEFINE_CONST_OBJ_TYPE(
     uevent_flag_type,
     MP_QSTR_Flag,
-    MP_TYPE_FLAG_NONE,
+    UEVENT_TYPE_FLAG_SOURCE,
     make_new, uevent_flag_make_new,
+    protocol, &uevent_flag_source_p,
     locals_dict, &uevent_flag_locals_dict
     );

@@ -80,5 +80,7 @@ uevent_source_t *uevent_source_of(mp_obj_t obj, bool *polled_stream);
 // The events already true for a new registration (a set Flag). Read it after
 // the entry is subscribed, so that a set() in between is not missed.
 uint16_t uevent_initial_events(mp_obj_t obj);
+// An edge source (its type's protocol says so): registered by identity.
+bool uevent_is_edge_source(mp_obj_t obj);
 
 #endif // UEVENT_OBJ_H

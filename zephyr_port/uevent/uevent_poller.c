@@ -18,12 +18,12 @@
 #include "py/runtime.h"
 #include "py/stream.h"
 #include "port_irq.h"
+#include "port_test_hooks.h"
 #include "port_wait.h"
 #include "uevent_obj.h"
 
 #if defined(CONFIG_UEVENT_TEST_HOOKS)
 // Tests: an ISR's raise right after a pop (moduevent_test.c).
-void uevent_test_after_pop(void);
 #define AFTER_POP_TEST_HOOK() uevent_test_after_pop()
 #else
 #define AFTER_POP_TEST_HOOK()

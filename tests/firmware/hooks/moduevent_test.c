@@ -40,6 +40,8 @@
 #include "modmachine_port.h"
 #include "port_irq.h"
 #include "uevent_obj.h"
+#include "port_test_hooks.h"
+#include "test_alloc_faults.h"
 
 #define STORM_MAX_SOURCES (64)
 
@@ -322,7 +324,6 @@ static uevent_source_t *collect_source;
 static bool collect_notify;     // notify() the poller uevent_test_collect_obj
 static uint16_t collect_events;
 
-void uevent_test_after_pop(void);
 void uevent_test_after_pop(void) {
     uevent_source_t *src = collect_source;
     mp_obj_t obj = MP_STATE_PORT(uevent_test_collect_obj);
@@ -371,7 +372,6 @@ static mp_obj_t uevent_test_raise_during_collect(mp_obj_t obj, mp_obj_t events_i
 static MP_DEFINE_CONST_FUN_OBJ_2(uevent_test_raise_during_collect_obj, uevent_test_raise_during_collect);
 
 MP_DECLARE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_test_fail_allocs_obj);
-void uevent_test_alloc_faults_reset(void);
 
 // Soft reset: stops a storm or input left running by a test that failed,
 // and disarms allocation faults.
@@ -404,7 +404,6 @@ static mp_obj_t uevent_test_collect_pausing(mp_obj_t ms_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_test_collect_pausing_obj, uevent_test_collect_pausing);
 
-void uevent_test_deinit(void);
 void uevent_test_deinit(void) {
     storm_halt();
     if (console_input.timer_ready) {

@@ -11,6 +11,7 @@
  */
 #include "py/gc.h"
 #include "py/runtime.h"
+#include "test_alloc_faults.h"
 
 void *__real_gc_alloc(size_t n_bytes, unsigned int alloc_flags);
 void *__real_gc_realloc(void *ptr, size_t n_bytes, bool allow_move);
