@@ -16,14 +16,18 @@ seen = []
 
 
 async def loop_waiter():
-    for _ in range(2):
+    for _ in range(3):
         await flag.wait()
 
 
-async def looker(task):
+async def looker(task, mine):
     # Runs after the waiter was woken and parked again, before the loop
     # sleeps: its registration is on the chain of kept ones.
-    seen.append(repr(task.data.data))
+    entry = task.data
+    seen.append(repr(entry.data))
+    if mine is not None:
+        entry.data = mine
+    return entry
 
 
 async def main():
@@ -31,11 +35,16 @@ async def main():
     await asyncio.sleep_ms(10)  # it parks
     flag.set()
     await asyncio.sleep_ms(0)  # the loop wakes it: it runs after this task
-    asyncio.create_task(looker(t))  # and this one after it
-    await asyncio.sleep_ms(10)
-    print("entry.data of a parked task:", seen)
+    e = await asyncio.create_task(looker(t, "mine"))  # and this one after it
+    await asyncio.sleep_ms(10)  # the loop sleeps: the entry leaves the chain
+    # Woken, kept and parked on again: the same entry, the user's data kept.
+    flag.set()
+    await asyncio.sleep_ms(0)
+    e2 = await asyncio.create_task(looker(t, None))
+    print("entry.data of a parked task:", seen, "same entry:", e2 is e)
     flag.set()
     await t
+    print("after the last wake:", repr(e.data))
 
 
 asyncio.run(main())

@@ -9,16 +9,20 @@
 // asyncio.core's globals, set by _asyncio when the first Task is made.
 extern mp_obj_t mp_asyncio_context;
 
-// The entry slot of each event bit: READ, WRITE, EVENT; then the awaitable
-// of the entry's last EVENT wait, kept for the next one, and the next entry
-// on the IO queue's chain of kept registrations (uevent_ioqueue.c).
-#define SLOT_OF_READ (0)
-#define SLOT_OF_WRITE (1)
-#define SLOT_OF_EVENT (2)
+// The task slot of each event bit: READ, WRITE, EVENT.
+#define UEVENT_SLOT_OF_READ (0)
+#define UEVENT_SLOT_OF_WRITE (1)
+#define UEVENT_SLOT_OF_EVENT (2)
 #define UEVENT_TASK_SLOTS (3)
-#define SLOT_OF_AWAITABLE (3)
-#define SLOT_OF_KEPT_NEXT (4)
-#define UEVENT_ENTRY_SLOTS (5)
+
+// A registration's part in the IO queue (entry->ioq), allocated at its
+// first wait and kept while the registration lasts (uevent_ioqueue.c).
+typedef struct _uevent_ioq_slots_t {
+    mp_obj_t task[UEVENT_TASK_SLOTS];   // the task waiting for each bit, or MP_OBJ_NULL
+    mp_obj_t awaitable;                 // of the last EVENT wait, for the next one
+    uevent_entry_obj_t *kept_next;      // on the chain of kept entries: the next, NULL at its end
+    bool kept;                          // on that chain
+} uevent_ioq_slots_t;
 
 // A global of asyncio.core (cur_task, _task_queue, ...); RuntimeError
 // "no running event loop" before the first Task.
@@ -38,10 +42,10 @@ mp_obj_t uevent_asyncio_io_queue(void);
 mp_obj_t uevent_asyncio_check_io_queue(mp_obj_t q);
 
 // The IO queue's duties: park the current task on obj's event of `slot`
-// (returns the entry's slots); sleep until an event or dt ms (-1: no limit)
-// and queue the woken tasks on task_queue (MP_OBJ_NULL: the loop's); whether any task waits on it; end the
+// (returns the entry's IO queue slots); sleep until an event or dt ms
+// (-1: no limit) and queue the woken tasks on task_queue (MP_OBJ_NULL: the loop's); whether any task waits on it; end the
 // registrations kept since the last sleep that no task came back for.
-mp_obj_t *uevent_ioqueue_park(mp_obj_t ioqueue, mp_obj_t obj, int slot);
+uevent_ioq_slots_t *uevent_ioqueue_park(mp_obj_t ioqueue, mp_obj_t obj, int slot);
 void uevent_ioqueue_wait(mp_obj_t ioqueue, mp_int_t dt, mp_obj_t task_queue);
 bool uevent_ioqueue_has_waiters(mp_obj_t ioqueue);
 void uevent_ioqueue_end_idle(mp_obj_t ioqueue);

@@ -91,9 +91,9 @@ static mp_obj_t await_iternext(mp_obj_t self_in) {
                 uevent_flag_clear_now(flag);
                 self->step = AWAIT_TAKEN;
             } else {
-                mp_obj_t *slots = uevent_ioqueue_park(io_queue, self->src, SLOT_OF_EVENT);
+                uevent_ioq_slots_t *slots = uevent_ioqueue_park(io_queue, self->src, UEVENT_SLOT_OF_EVENT);
                 if (!self->flag_wait) {
-                    slots[SLOT_OF_AWAITABLE] = self_in;
+                    slots->awaitable = self_in;
                 }
                 self->step = AWAIT_PARKED;
             }

@@ -6,13 +6,25 @@
  * is the loop's only sleep; `map` says whether any task waits on IO.
  * (Upstream's IOQueue.remove(task) is only called by the Python Task, which
  * _asyncio replaces.) The waiting task sits in the uevent entry itself
- * (entry->waiting[slot of its bit]), the entry is the task's .data (so
+ * (entry->ioq->task[slot of its bit]), the entry is the task's .data (so
  * Task.cancel() calls entry.remove(task)), and the wait pushes the task of
  * each delivered bit onto asyncio's task queue: no Python frame runs between
- * the event and the task. A registration ends when its tasks are cancelled,
- * or, once they were woken, when the loop next sleeps without them back
- * (or sooner, if the entry pool runs out).
+ * the event and the task. entry.data is not used: it stays the user's.
+ *
+ * A registration's life (docs/uevent.md, "asyncio's IO queue"):
+ *   park   a task waits on a bit: the entry is made (its slots allocated
+ *          once) or found, and the bit armed afresh;
+ *   wake   the bit is delivered: its task goes to the task queue;
+ *   keep   no task is left on it: it goes on the kept chain, still
+ *          registered, so a task back before the loop sleeps parks on it
+ *          again without allocating (it stays on the chain meanwhile);
+ *   end    the loop is about to sleep (or the run returns, the chain is
+ *          full, the entry pool is empty): each kept entry leaves the
+ *          chain and, if no task parked on it again, its registration ends.
+ *          A cancel that leaves no task on a registration ends it at once.
  */
+#include <zephyr/sys/__assert.h>
+
 #include "py/objlist.h"
 #include "py/runtime.h"
 #include "uevent_asyncio.h"
@@ -22,10 +34,9 @@ typedef struct _uevent_ioqueue_obj_t {
     uevent_poller_obj_t *poller;
     mp_obj_t ready;                     // the list each wait fills, reused
     // Entries whose tasks were woken since the loop last went to sleep,
-    // kept for them: a chain through entry->waiting[SLOT_OF_KEPT_NEXT]
-    // (MP_OBJ_NULL ends it); MP_OBJ_NULL: none. Every kept entry is on it
-    // once: an entry on the chain has kept set.
-    mp_obj_t kept;
+    // kept for them: a chain through entry->ioq->kept_next, NULL when
+    // empty. An entry is on it at most once, exactly while ioq->kept.
+    uevent_entry_obj_t *kept;
     uint16_t kept_count;                // entries on that chain
 } uevent_ioqueue_obj_t;
 
@@ -53,16 +64,16 @@ mp_obj_t uevent_asyncio_io_queue(void) {
 }
 
 static bool entry_has_waiters(uevent_entry_obj_t *entry) {
-    mp_obj_t *w = entry->waiting;
-    return w != NULL && (w[SLOT_OF_READ] != MP_OBJ_NULL || w[SLOT_OF_WRITE] != MP_OBJ_NULL
-           || w[SLOT_OF_EVENT] != MP_OBJ_NULL);
+    uevent_ioq_slots_t *slots = entry->ioq;
+    return slots != NULL && (slots->task[UEVENT_SLOT_OF_READ] != MP_OBJ_NULL
+        || slots->task[UEVENT_SLOT_OF_WRITE] != MP_OBJ_NULL || slots->task[UEVENT_SLOT_OF_EVENT] != MP_OBJ_NULL);
 }
 
 static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     uevent_ioqueue_obj_t *self = mp_obj_malloc(uevent_ioqueue_obj_t, type);
     self->poller = NULL;
-    self->kept = MP_OBJ_NULL;
+    self->kept = NULL;
     self->kept_count = 0;
     self->ready = mp_obj_new_list(0, NULL);
     self->poller = MP_OBJ_TO_PTR(MP_OBJ_TYPE_GET_SLOT(&uevent_poller_type, make_new)(&uevent_poller_type, 0, 0, NULL));
@@ -72,17 +83,21 @@ static mp_obj_t ioqueue_make_new(const mp_obj_type_t *type, size_t n_args, size_
 // The entry slots, allocated at the first wait: for an entry made here, a
 // MemoryError ends the registration again, as if the wait had not been asked.
 static void entry_alloc_slots(uevent_entry_obj_t *entry) {
-    entry->waiting = m_new_maybe(mp_obj_t, UEVENT_ENTRY_SLOTS);
-    if (entry->waiting == NULL) {
+    uevent_ioq_slots_t *slots = m_new_maybe(uevent_ioq_slots_t, 1);
+    if (slots == NULL) {
         uevent_entry_end(entry, UEVENT_ALL);
-        m_malloc_fail(UEVENT_ENTRY_SLOTS * sizeof(mp_obj_t));
+        m_malloc_fail(sizeof(uevent_ioq_slots_t));
     }
-    for (int i = 0; i < UEVENT_ENTRY_SLOTS; i++) {
-        entry->waiting[i] = MP_OBJ_NULL;
+    for (int i = 0; i < UEVENT_TASK_SLOTS; i++) {
+        slots->task[i] = MP_OBJ_NULL;
     }
+    slots->awaitable = MP_OBJ_NULL;
+    slots->kept_next = NULL;
+    slots->kept = false;
+    entry->ioq = slots;
 }
 
-mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
+uevent_ioq_slots_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
     mp_obj_t task = uevent_asyncio_current_task();
     if (self->poller->core == NULL) {
@@ -90,19 +105,19 @@ mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     }
     uint16_t bit = 1 << slot;
     uevent_entry_obj_t *entry = uevent_poller_find(self->poller, obj);
-    if (entry != NULL && entry->waiting != NULL) {
+    if (entry != NULL && entry->ioq != NULL) {
         // Still registered (its task was woken and is back before the loop
         // slept, or another bit waits): no allocation. Checked again as a
         // new registration is: a Pin may have lost its edges meanwhile.
         bool polled_stream;
         uevent_source_of(obj, &polled_stream);
-        if (entry->waiting[slot] != MP_OBJ_NULL) {
+        if (entry->ioq->task[slot] != MP_OBJ_NULL) {
             if (!(entry->orphans & bit)) {
                 mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("another task waits for this event"));
             }
             // Left by an earlier run: this task takes its place (stock
             // asyncio's IO queue does the same), the other never wakes.
-            entry->waiting[slot] = MP_OBJ_NULL;
+            entry->ioq->task[slot] = MP_OBJ_NULL;
             self->poller->tasks_parked--;
         }
         entry->orphans &= ~bit;
@@ -113,16 +128,16 @@ mp_obj_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
             uevent_ioqueue_end_idle(self_in);
         }
         entry = uevent_poller_add(self->poller, obj, bit);
-        if (entry->waiting == NULL) {
+        if (entry->ioq == NULL) {
             entry_alloc_slots(entry);
         }
     }
-    entry->waiting[slot] = task;
+    entry->ioq->task[slot] = task;
     self->poller->tasks_parked++;
     uevent_asyncio_task_parked();
     // Task.cancel() (a wait_for timeout too) reaches the entry through this.
     mp_store_attr(task, MP_QSTR_data, MP_OBJ_FROM_PTR(entry));
-    return entry->waiting;
+    return entry->ioq;
 }
 
 mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src) {
@@ -134,7 +149,7 @@ mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src) {
         return NULL;
     }
     uevent_entry_obj_t *entry = uevent_poller_find(((uevent_ioqueue_obj_t *)MP_OBJ_TO_PTR(q))->poller, src);
-    return entry != NULL && entry->waiting != NULL ? &entry->waiting[SLOT_OF_AWAITABLE] : NULL;
+    return entry != NULL && entry->ioq != NULL ? &entry->ioq->awaitable : NULL;
 }
 
 static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
@@ -143,12 +158,12 @@ static mp_obj_t ioqueue_enqueue(mp_obj_t self_in, mp_obj_t obj, int slot) {
 }
 
 static mp_obj_t ioqueue_queue_read(mp_obj_t self_in, mp_obj_t obj) {
-    return ioqueue_enqueue(self_in, obj, SLOT_OF_READ);
+    return ioqueue_enqueue(self_in, obj, UEVENT_SLOT_OF_READ);
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_read_obj, ioqueue_queue_read);
 
 static mp_obj_t ioqueue_queue_write(mp_obj_t self_in, mp_obj_t obj) {
-    return ioqueue_enqueue(self_in, obj, SLOT_OF_WRITE);
+    return ioqueue_enqueue(self_in, obj, UEVENT_SLOT_OF_WRITE);
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(ioqueue_queue_write_obj, ioqueue_queue_write);
 
@@ -158,9 +173,9 @@ static mp_obj_t entry_remove_task(mp_obj_t entry_in, mp_obj_t task) {
     // Refused before anything changes: the task stays parked, and wakes.
     uevent_check_not_hard_irq();
     uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(entry_in);
-    for (int slot = 0; entry->waiting != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
-        if (entry->waiting[slot] == task) {
-            entry->waiting[slot] = MP_OBJ_NULL;
+    for (int slot = 0; entry->ioq != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
+        if (entry->ioq->task[slot] == task) {
+            entry->ioq->task[slot] = MP_OBJ_NULL;
             entry->orphans &= ~(1 << slot);
             entry->poller->tasks_parked--;
             uevent_entry_end(entry, 1 << slot);
@@ -175,11 +190,11 @@ MP_DEFINE_CONST_FUN_OBJ_2(uevent_entry_remove_task_obj, entry_remove_task);
 
 // Moves the task waiting for `slot` onto asyncio's task queue.
 static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
-    mp_obj_t task = entry->waiting == NULL ? MP_OBJ_NULL : entry->waiting[slot];
+    mp_obj_t task = entry->ioq == NULL ? MP_OBJ_NULL : entry->ioq->task[slot];
     if (task == MP_OBJ_NULL) {
         return;
     }
-    entry->waiting[slot] = MP_OBJ_NULL;
+    entry->ioq->task[slot] = MP_OBJ_NULL;
     entry->orphans &= ~(1 << slot);
     entry->poller->tasks_parked--;
     push[2] = task;
@@ -190,16 +205,16 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
 // sleeps: a task that waits on it again before then (the usual event loop)
 // re-arms it without allocating.
 static void keep_until_sleep(uevent_ioqueue_obj_t *self, uevent_entry_obj_t *entry) {
-    mp_obj_t *slots = entry->waiting;
-    if (slots[SLOT_OF_KEPT_NEXT] != MP_OBJ_NULL || self->kept == MP_OBJ_FROM_PTR(entry)) {
+    uevent_ioq_slots_t *slots = entry->ioq;
+    if (slots->kept) {
         return;     // on the chain already
     }
     if (self->kept_count >= UEVENT_KEPT_MAX) {
         uevent_ioqueue_end_idle(MP_OBJ_FROM_PTR(self));
     }
-    // The chain's last entry links to itself, so "on the chain" is one test.
-    slots[SLOT_OF_KEPT_NEXT] = self->kept == MP_OBJ_NULL ? MP_OBJ_FROM_PTR(entry) : self->kept;
-    self->kept = MP_OBJ_FROM_PTR(entry);
+    slots->kept_next = self->kept;
+    slots->kept = true;
+    self->kept = entry;
     self->kept_count++;
 }
 
@@ -207,13 +222,14 @@ void uevent_ioqueue_end_idle(mp_obj_t self_in) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
     // One entry off the chain at a time: if an end raises, the rest is
     // still a chain.
-    while (self->kept != MP_OBJ_NULL) {
-        mp_obj_t here = self->kept;
-        uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(here);
-        mp_obj_t *slots = entry->waiting;
-        self->kept = slots[SLOT_OF_KEPT_NEXT] == here ? MP_OBJ_NULL : slots[SLOT_OF_KEPT_NEXT];
+    while (self->kept != NULL) {
+        uevent_entry_obj_t *entry = self->kept;
+        uevent_ioq_slots_t *slots = entry->ioq;
+        __ASSERT(slots->kept && self->kept_count > 0, "uevent: kept chain out of step");
+        self->kept = slots->kept_next;
         self->kept_count--;
-        slots[SLOT_OF_KEPT_NEXT] = MP_OBJ_NULL;
+        slots->kept_next = NULL;
+        slots->kept = false;
         if (!entry_has_waiters(entry)) {
             uevent_entry_end(entry, UEVENT_ALL);
         }
@@ -229,8 +245,8 @@ void uevent_ioqueue_end_run(mp_obj_t self_in) {
     // Once per run, O(registrations): mark every parked task as left.
     for (uevent_entry_t *e = self->poller->core->entries; e != NULL; e = e->poller_next) {
         uevent_entry_obj_t *entry = e->user;
-        for (int slot = 0; entry->waiting != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
-            if (entry->waiting[slot] != MP_OBJ_NULL) {
+        for (int slot = 0; entry->ioq != NULL && slot < UEVENT_TASK_SLOTS; slot++) {
+            if (entry->ioq->task[slot] != MP_OBJ_NULL) {
                 entry->orphans |= 1 << slot;
             }
         }
@@ -294,15 +310,15 @@ void uevent_ioqueue_wait(mp_obj_t self_in, mp_int_t dt, mp_obj_t task_queue) {
         uevent_entry_obj_t *entry = MP_OBJ_TO_PTR(list->items[i]);
         uint16_t flags = entry->flags;
         if (flags & UEVENT_EVENT) {
-            wake_slot(entry, SLOT_OF_EVENT, push);
+            wake_slot(entry, UEVENT_SLOT_OF_EVENT, push);
         }
         if (flags & UEVENT_READ) {
-            wake_slot(entry, SLOT_OF_READ, push);
+            wake_slot(entry, UEVENT_SLOT_OF_READ, push);
         }
         if (flags & UEVENT_WRITE) {
-            wake_slot(entry, SLOT_OF_WRITE, push);
+            wake_slot(entry, UEVENT_SLOT_OF_WRITE, push);
         }
-        if (entry->waiting != NULL && !entry_has_waiters(entry)) {
+        if (entry->ioq != NULL && !entry_has_waiters(entry)) {
             keep_until_sleep(self, entry);
         }
     }

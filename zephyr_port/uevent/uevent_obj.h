@@ -22,12 +22,11 @@ typedef struct _uevent_entry_obj_t {
     uint8_t orphans;                    // IO queue: task slots an earlier run left (bit per slot)
     uint32_t round;                     // the poller's round that listed it last
     mp_obj_t obj;
-    mp_obj_t data;
-    // asyncio's IO queue only (uevent_ioqueue.c): the tasks waiting for
-    // READ, WRITE, EVENT (MP_OBJ_NULL: none) and the awaitable of the last
-    // EVENT wait, for reuse; allocated at its first wait, NULL otherwise.
-    // Keeps the entry at 32 bytes, two GC blocks.
-    mp_obj_t *waiting;
+    mp_obj_t data;                      // the user's (entry.data); nothing else uses it
+    // asyncio's IO queue only (uevent_ioqueue.c, uevent_asyncio.h): its
+    // tasks, awaitable and chain link; allocated at the first wait, NULL
+    // otherwise. Keeps the entry at 32 bytes, two GC blocks.
+    struct _uevent_ioq_slots_t *ioq;
 } uevent_entry_obj_t;
 
 typedef struct _uevent_flag_obj_t {

@@ -136,7 +136,7 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
     entry->flags = 0;
     entry->round = 0;
     entry->orphans = 0;
-    entry->waiting = NULL;
+    entry->ioq = NULL;
     mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
     uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
     if (core == NULL && !gc_is_locked()) {
@@ -538,7 +538,7 @@ static void uevent_entry_attr(mp_obj_t self_in, qstr attr, mp_obj_t *dest) {
         } else if (attr == MP_QSTR_unregister) {
             dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_unregister_obj);
             dest[1] = self_in;
-        } else if (attr == MP_QSTR_remove && self->waiting != NULL) {
+        } else if (attr == MP_QSTR_remove && self->ioq != NULL) {
             // Task.cancel() of a task waiting here (uevent_ioqueue.c); an
             // entry of a user's poller has no such method.
             dest[0] = MP_OBJ_FROM_PTR(&uevent_entry_remove_task_obj);
