@@ -99,6 +99,7 @@ bool machine_pin_configured_take(void) {
 
 static void machine_pin_isr(const struct device *port, struct gpio_callback *cb, gpio_port_pins_t pins) {
     machine_pin_obj_t *self = CONTAINER_OF(cb, machine_pin_obj_t, callback);
+    (void)port;
     (void)pins;
     if (self->irq_trigger == 0) {
         // pin.irq(trigger=0): no events, although the controller may still
@@ -109,12 +110,9 @@ static void machine_pin_isr(const struct device *port, struct gpio_callback *cb,
     uevent_source_raise(&self->source, UEVENT_EVENT);
     mp_irq_obj_t *irq = self->irq;
     if (irq != NULL && irq->handler != mp_const_none) {
-        // The edge that came: the one set, or for both the level now.
-        gpio_flags_t edge = self->irq_trigger & (GPIO_INT_HIGH_1 | GPIO_INT_LOW_0);
-        if (edge == (GPIO_INT_HIGH_1 | GPIO_INT_LOW_0)) {
-            edge = gpio_pin_get_raw(port, self->pin) > 0 ? GPIO_INT_HIGH_1 : GPIO_INT_LOW_0;
-        }
-        self->irq_flags = pin_flags_to_trigger(self, edge);
+        // irq.flags(): the edges set, as the samd and mimxrt ports report
+        // them (reading the level here would slow every edge).
+        self->irq_flags = self->irq_trigger;
         port_irq_handler(irq);
     }
 }
@@ -357,7 +355,7 @@ static mp_uint_t machine_pin_irq_trigger(mp_obj_t self_in, mp_uint_t new_trigger
 static mp_uint_t machine_pin_irq_info(mp_obj_t self_in, mp_uint_t info_type) {
     machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (info_type == MP_IRQ_INFO_FLAGS) {
-        return self->irq_flags;
+        return pin_flags_to_trigger(self, self->irq_flags);
     } else if (info_type == MP_IRQ_INFO_TRIGGERS) {
         return pin_flags_to_trigger(self, self->irq_trigger);
     }
@@ -395,6 +393,7 @@ static mp_obj_t machine_pin_irq(size_t n_args, const mp_obj_t *pos_args, mp_map_
         unsigned int key = irq_lock();
         self->irq->handler = args[ARG_handler].u_obj;
         self->irq->ishard = args[ARG_hard].u_bool;
+        self->irq_flags = 0;
         irq_unlock(key);
         machine_pin_set_irq(self, trigger);
     }

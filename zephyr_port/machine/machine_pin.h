@@ -18,7 +18,7 @@ typedef struct _machine_pin_obj_t {
     struct gpio_callback callback;
     mp_irq_obj_t *irq;                  // pin.irq()'s object (mpirq), made by its first call
     gpio_flags_t irq_trigger;           // physical GPIO_INT_EDGE_* or 0
-    uint8_t irq_flags;                  // IRQ_RISING or IRQ_FALLING: the last edge (irq.flags())
+    gpio_flags_t irq_flags;             // irq_trigger when the handler last ran (irq.flags())
     bool callback_added;
     uevent_source_t source;             // EVENT on the configured edges
 } machine_pin_obj_t;
