@@ -45,11 +45,13 @@ set(test_files_CONFIG_UEVENT_BENCH_HOOKS bench/firmware/moduevent_bench.c)
 
 # MicroPython's helpers outside py/ and extmod/, used as they are from the
 # dependency: the REPL's line editing and exec, stdio, the GC's register
-# scan, time conversions, SoftSPI's bit-banging, and littlefs for /flash.
+# scan, Pin and Timer IRQ dispatch (mpirq), time conversions, SoftSPI's
+# bit-banging, and littlefs for /flash.
 set(micropython_files_always
     shared/readline/readline.c
     shared/runtime/gchelper_generic.c
     shared/runtime/interrupt_char.c
+    shared/runtime/mpirq.c
     shared/runtime/pyexec.c
     shared/runtime/stdout_helpers.c
     shared/timeutils/timeutils.c

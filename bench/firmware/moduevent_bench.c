@@ -320,7 +320,7 @@ static void ticker_expiry(struct k_timer *timer) {
             uevent_source_raise(ticker.source, UEVENT_EVENT);
             break;
         case TICK_HARD:
-            port_call_hard_irq(ticker.target, mp_const_none);
+            port_irq_dispatch(ticker.target, mp_const_none, true);
             break;
         case TICK_SOFT:
             if (!mp_sched_schedule(ticker.target, mp_const_none)) {

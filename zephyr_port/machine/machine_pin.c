@@ -15,9 +15,11 @@
  * own polarity, never from the GPIO driver's per-pin invert state (which the
  * last gpio_pin_configure of any user of the pin sets).
  *
- * Edges interrupt through a Zephyr GPIO callback, which calls the Python
- * handler (hard: in the callback; soft: scheduled) and raises EVENT on the
- * pin's uevent source. Nothing is polled.
+ * Edges interrupt through a Zephyr GPIO callback, which raises EVENT on the
+ * pin's uevent source and then calls the Python handler through
+ * MicroPython's mpirq (hard: in the callback; soft: scheduled). pin.irq()
+ * returns that irq object; a hard handler that raises is disabled as on
+ * other ports. Nothing is polled.
  */
 #include <stdio.h>
 #include <string.h>
@@ -66,6 +68,21 @@ gpio_flags_t machine_pin_trigger_to_flags(const machine_pin_obj_t *self, mp_int_
            | (falling ? GPIO_INT_LOW_0 : 0);
 }
 
+// Physical edge flags back to the Python trigger bits. ISR-safe.
+static mp_uint_t pin_flags_to_trigger(const machine_pin_obj_t *self, gpio_flags_t flags) {
+    if (flags == 0) {
+        return 0;
+    }
+    bool rising = (flags & GPIO_INT_HIGH_1) != 0;
+    bool falling = (flags & GPIO_INT_LOW_0) != 0;
+    if (pin_active_low(self)) {
+        bool t = rising;
+        rising = falling;
+        falling = t;
+    }
+    return (rising ? PIN_IRQ_RISING : 0) | (falling ? PIN_IRQ_FALLING : 0);
+}
+
 MP_REGISTER_ROOT_POINTER(struct _machine_pin_obj_t *machine_pin_list);
 
 // Whether Python set up any pin since the last machine_pin_configured_take()
@@ -94,12 +111,12 @@ static void machine_pin_isr(const struct device *port, struct gpio_callback *cb,
         return;
     }
     uevent_source_raise(&self->source, UEVENT_EVENT);
-    if (self->irq_handler != mp_const_none) {
-        if (self->irq_hard) {
-            port_call_hard_irq(self->irq_handler, MP_OBJ_FROM_PTR(self));
-        } else {
-            mp_sched_schedule(self->irq_handler, MP_OBJ_FROM_PTR(self));
-        }
+    mp_irq_obj_t *irq = self->irq;
+    if (irq != NULL && irq->handler != mp_const_none) {
+        // irq.flags(): the edges set, as the samd and mimxrt ports report
+        // them (reading the level here would slow every edge).
+        self->irq_flags = self->irq_trigger;
+        port_irq_handler(irq);
     }
 }
 
@@ -166,9 +183,9 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
     self->pin = pin;
     self->dt_flags = dt_flags;
     self->name = name;
-    self->irq_handler = mp_const_none;
+    self->irq = NULL;
     self->irq_trigger = 0;
-    self->irq_hard = false;
+    self->irq_flags = 0;
     self->callback_added = false;
     uevent_source_init(&self->source);
     gpio_init_callback(&self->callback, machine_pin_isr, BIT(pin));
@@ -330,7 +347,31 @@ static mp_obj_t machine_pin_toggle(mp_obj_t self_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(machine_pin_toggle_obj, machine_pin_toggle);
 
-// pin.irq(handler=None, trigger=IRQ_RISING|IRQ_FALLING, hard=False)
+// irq.trigger(new) and, with 0, mp_irq_handler disabling a hard handler
+// that raised (then in the ISR: trigger 0 never raises). Python thread, ISR.
+static mp_uint_t machine_pin_irq_trigger(mp_obj_t self_in, mp_uint_t new_trigger) {
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    machine_pin_set_irq(self, machine_pin_trigger_to_flags(self, new_trigger));
+    return 0;
+}
+
+static mp_uint_t machine_pin_irq_info(mp_obj_t self_in, mp_uint_t info_type) {
+    machine_pin_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    if (info_type == MP_IRQ_INFO_FLAGS) {
+        return pin_flags_to_trigger(self, self->irq_flags);
+    } else if (info_type == MP_IRQ_INFO_TRIGGERS) {
+        return pin_flags_to_trigger(self, self->irq_trigger);
+    }
+    return 0;
+}
+
+static const mp_irq_methods_t machine_pin_irq_methods = {
+    .trigger = machine_pin_irq_trigger,
+    .info = machine_pin_irq_info,
+};
+
+// pin.irq(handler=None, trigger=IRQ_RISING|IRQ_FALLING, hard=False): sets
+// the IRQ up when given any argument; returns the pin's irq object.
 static mp_obj_t machine_pin_irq(size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
     enum { ARG_handler, ARG_trigger, ARG_hard };
     static const mp_arg_t allowed_args[] = {
@@ -342,17 +383,24 @@ static mp_obj_t machine_pin_irq(size_t n_args, const mp_obj_t *pos_args, mp_map_
     mp_arg_val_t args[MP_ARRAY_SIZE(allowed_args)];
     mp_arg_parse_all(n_args - 1, pos_args + 1, kw_args, MP_ARRAY_SIZE(allowed_args), allowed_args, args);
 
-    gpio_flags_t trigger = machine_pin_trigger_to_flags(self, args[ARG_trigger].u_int);
-    if (args[ARG_handler].u_obj != mp_const_none && !mp_obj_is_callable(args[ARG_handler].u_obj)) {
-        mp_raise_TypeError(MP_ERROR_TEXT("handler must be callable or None"));
+    if (self->irq == NULL) {
+        // Reachable from the pin, which the pin list keeps.
+        self->irq = mp_irq_new(&machine_pin_irq_methods, MP_OBJ_FROM_PTR(self));
     }
-    // Detach the old handler before changing edges so no ISR sees a mix.
-    unsigned int key = irq_lock();
-    self->irq_handler = args[ARG_handler].u_obj;
-    self->irq_hard = args[ARG_hard].u_bool;
-    irq_unlock(key);
-    machine_pin_set_irq(self, trigger);
-    return mp_const_none;
+    if (n_args > 1 || kw_args->used != 0) {
+        gpio_flags_t trigger = machine_pin_trigger_to_flags(self, args[ARG_trigger].u_int);
+        if (args[ARG_handler].u_obj != mp_const_none && !mp_obj_is_callable(args[ARG_handler].u_obj)) {
+            mp_raise_TypeError(MP_ERROR_TEXT("handler must be callable or None"));
+        }
+        // Detach the old handler before changing edges so no ISR sees a mix.
+        unsigned int key = irq_lock();
+        self->irq->handler = args[ARG_handler].u_obj;
+        self->irq->ishard = args[ARG_hard].u_bool;
+        self->irq_flags = 0;
+        irq_unlock(key);
+        machine_pin_set_irq(self, trigger);
+    }
+    return MP_OBJ_FROM_PTR(self->irq);
 }
 static MP_DEFINE_CONST_FUN_OBJ_KW(machine_pin_irq_obj, 1, machine_pin_irq);
 

@@ -5,6 +5,7 @@
 #include <zephyr/drivers/gpio.h>
 
 #include "py/obj.h"
+#include "shared/runtime/mpirq.h"
 #include "uevent_source.h"
 
 typedef struct _machine_pin_obj_t {
@@ -15,9 +16,9 @@ typedef struct _machine_pin_obj_t {
     gpio_dt_flags_t dt_flags;           // active-low, pulls: a named pin's devicetree flags
     qstr name;                          // the devicetree name it was made from, or MP_QSTRnull
     struct gpio_callback callback;
-    mp_obj_t irq_handler;
+    mp_irq_obj_t *irq;                  // pin.irq()'s object (mpirq), made by its first call
     gpio_flags_t irq_trigger;           // physical GPIO_INT_EDGE_* or 0
-    bool irq_hard;
+    gpio_flags_t irq_flags;             // irq_trigger when the handler last ran (irq.flags())
     bool callback_added;
     uevent_source_t source;             // EVENT on the configured edges
 } machine_pin_obj_t;

@@ -2,13 +2,15 @@
  * machine.Timer on a Zephyr k_timer.
  *
  * Timer(-1, mode=Timer.PERIODIC, period=ms | freq=Hz, callback=f, hard=False)
- * A hard callback runs in the k_timer ISR (no allocation allowed); a soft
- * one is scheduled. Each expiry also raises EVENT on the timer's uevent
- * source. Running timers stay reachable from a root pointer, so the GC never
- * frees a timer the kernel still holds; a one-shot timer with a soft
- * callback stays on that list until its callback runs (an expiry during a
- * collection must not leave it reachable only from the scheduler's queue,
- * which the collection may have marked already).
+ * A hard callback runs in the k_timer ISR (no allocation allowed), through
+ * MicroPython's mp_irq_dispatch, and one that raises stops its timer as on
+ * the rp2 and zephyr ports; a soft one is scheduled. Each expiry also
+ * raises EVENT on the timer's uevent source, before the callback. Running
+ * timers stay reachable from a root pointer, so the GC never frees a timer
+ * the kernel still holds; a one-shot timer with a soft callback stays on
+ * that list until its callback runs (an expiry during a collection must not
+ * leave it reachable only from the scheduler's queue, which the collection
+ * may have marked already).
  */
 #include <zephyr/kernel.h>
 
@@ -112,7 +114,11 @@ static void machine_timer_expiry(struct k_timer *timer) {
     if (soft && !one_shot) {
         mp_sched_schedule(self->callback, MP_OBJ_FROM_PTR(self));
     } else if (self->callback != mp_const_none && self->hard) {
-        port_call_hard_irq(self->callback, MP_OBJ_FROM_PTR(self));
+        if (port_irq_dispatch(self->callback, MP_OBJ_FROM_PTR(self), true) < 0) {
+            // Uncaught exception (printed): don't run the callback again.
+            k_timer_stop(&self->timer);
+            timer_list_remove(self);
+        }
     }
 }
 

@@ -1,4 +1,12 @@
 // Calling Python from a hard IRQ (ISR context) safely.
+//
+// MicroPython's mpirq (shared/runtime/mpirq.c) calls a hard handler with the
+// scheduler and the heap locked, prints what it raised and, through
+// mp_irq_handler, disables that irq. Around it the port adds what its hard
+// IRQs need besides: the ISR's own stack for the stack check (only in an
+// ISR: gpio-emul calls handlers in the caller's thread, on that thread's
+// stack), the depth port_in_hard_irq() reads, a Ctrl-C pending for the
+// interrupted code held back, and the IO wake at the end.
 #include <zephyr/kernel.h>
 
 #include "py/gc.h"
@@ -21,38 +29,91 @@ bool port_in_hard_irq(void) {
     return port_hard_irq_depth > 0 || k_is_in_isr();
 }
 
-// Prints the exception a hard IRQ handler raised. Called on the ISR's own
-// stack limits; nothing may escape from here (an ISR has no NLR frame of
-// its own above this), so an error while printing is dropped.
-static void hard_irq_print_error(mp_obj_t exc) {
-    nlr_buf_t nlr;
-    if (nlr_push(&nlr) == 0) {
-        mp_printf(MICROPY_ERROR_PRINTER, "Uncaught exception in hard IRQ callback:\n");
-        mp_obj_print_exception(MICROPY_ERROR_PRINTER, exc);
-        nlr_pop();
-    }
-}
-
-static bool hard_irq_call(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result, bool print_error) {
-    bool ok = true;
-    bool in_isr = k_is_in_isr();
+// What a hard handler's call changes around it, put back by hard_irq_leave.
+typedef struct _hard_irq_ctx_t {
+    mp_obj_t held;
     #if MICROPY_STACK_CHECK
-    char *saved_top = MP_STATE_THREAD(stack_top);
-    size_t saved_limit = MP_STATE_THREAD(stack_limit);
-    if (in_isr) {
+    bool in_isr;
+    char *saved_top;
+    size_t saved_limit;
+    #endif
+} hard_irq_ctx_t;
+
+static void hard_irq_enter(hard_irq_ctx_t *ctx) {
+    #if MICROPY_STACK_CHECK
+    ctx->in_isr = k_is_in_isr();
+    ctx->saved_top = MP_STATE_THREAD(stack_top);
+    ctx->saved_limit = MP_STATE_THREAD(stack_limit);
+    if (ctx->in_isr) {
         // The ISR runs on its own stack: check depth against that one.
         mp_stack_set_top((void *)__builtin_frame_address(0));
-        mp_stack_set_limit(MICROPY_STACK_SIZE_HARD_IRQ - 512);
+        mp_stack_set_limit(CONFIG_ISR_STACK_SIZE - 512);
     }
     #endif
     port_hard_irq_depth++;
-    mp_sched_lock();
-    gc_lock();
     // A KeyboardInterrupt pending for the code a handler runs inside (the
     // gpio-emul driver calls handlers in the caller's thread) is held back
     // until the handler returns: it is that code's, not the handler's.
-    mp_obj_t held = MP_STATE_THREAD(mp_pending_exception);
+    ctx->held = MP_STATE_THREAD(mp_pending_exception);
     MP_STATE_THREAD(mp_pending_exception) = MP_OBJ_NULL;
+}
+
+static void hard_irq_leave(hard_irq_ctx_t *ctx) {
+    if (ctx->held != MP_OBJ_NULL) {
+        unsigned int key = irq_lock();
+        if (MP_STATE_THREAD(mp_pending_exception) == MP_OBJ_NULL) {
+            MP_STATE_THREAD(mp_pending_exception) = ctx->held;
+            #if MICROPY_ENABLE_SCHEDULER && !MICROPY_PY_THREAD
+            // The scheduler was unlocked without it: without threads the
+            // VM sees a pending exception through sched_state only.
+            if (MP_STATE_VM(sched_state) == MP_SCHED_IDLE) {
+                MP_STATE_VM(sched_state) = MP_SCHED_PENDING;
+            }
+            #endif
+        }
+        irq_unlock(key);
+    }
+    port_hard_irq_depth--;
+    // As an interrupt wakes a CPU from WFI on other ports: the handler may
+    // have changed what a polled stream reports (an asyncio ThreadSafeFlag
+    // of the stock select.poll loop), so generic waits look again.
+    port_wake(PORT_WAKE_IO);
+    #if MICROPY_STACK_CHECK
+    if (ctx->in_isr) {
+        MP_STATE_THREAD(stack_top) = ctx->saved_top;
+        MP_STATE_THREAD(stack_limit) = ctx->saved_limit;
+    }
+    #endif
+}
+
+void port_irq_handler(mp_irq_obj_t *irq) {
+    if (!irq->ishard) {
+        mp_irq_handler(irq);    // scheduled
+        return;
+    }
+    hard_irq_ctx_t ctx;
+    hard_irq_enter(&ctx);
+    mp_irq_handler(irq);
+    hard_irq_leave(&ctx);
+}
+
+int port_irq_dispatch(mp_obj_t handler, mp_obj_t parent, bool ishard) {
+    if (!ishard) {
+        return mp_irq_dispatch(handler, parent, false);
+    }
+    hard_irq_ctx_t ctx;
+    hard_irq_enter(&ctx);
+    int ret = mp_irq_dispatch(handler, parent, true);
+    hard_irq_leave(&ctx);
+    return ret;
+}
+
+bool port_call_hard_irq_result(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result) {
+    bool ok = true;
+    hard_irq_ctx_t ctx;
+    hard_irq_enter(&ctx);
+    mp_sched_lock();
+    gc_lock();
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
         // (n args from a real array even for none: a bound method or a
@@ -62,38 +123,9 @@ static bool hard_irq_call(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result, bool
     } else {
         ok = false;
         *result = MP_OBJ_FROM_PTR(nlr.ret_val);
-        if (print_error) {
-            hard_irq_print_error(*result);
-        }
-    }
-    if (held != MP_OBJ_NULL) {
-        unsigned int key = irq_lock();
-        if (MP_STATE_THREAD(mp_pending_exception) == MP_OBJ_NULL) {
-            MP_STATE_THREAD(mp_pending_exception) = held;
-        }
-        irq_unlock(key);
     }
     gc_unlock();
     mp_sched_unlock();
-    port_hard_irq_depth--;
-    // As an interrupt wakes a CPU from WFI on other ports: the handler may
-    // have changed what a polled stream reports (an asyncio ThreadSafeFlag
-    // of the stock select.poll loop), so generic waits look again.
-    port_wake(PORT_WAKE_IO);
-    #if MICROPY_STACK_CHECK
-    if (in_isr) {
-        MP_STATE_THREAD(stack_top) = saved_top;
-        MP_STATE_THREAD(stack_limit) = saved_limit;
-    }
-    #endif
+    hard_irq_leave(&ctx);
     return ok;
-}
-
-bool port_call_hard_irq_result(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result) {
-    return hard_irq_call(handler, arg, result, false);
-}
-
-bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg) {
-    mp_obj_t result;
-    return hard_irq_call(handler, arg, &result, true);
 }

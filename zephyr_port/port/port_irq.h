@@ -4,12 +4,19 @@
 
 #include <stdbool.h>
 #include "py/obj.h"
+#include "shared/runtime/mpirq.h"
 
-// Calls handler(arg) with the heap and the scheduler locked; an exception is
-// printed, not propagated. Returns false if the handler raised.
-bool port_call_hard_irq(mp_obj_t handler, mp_obj_t arg);
-// The same, without printing: *result is what handler returned, or the
-// exception it raised (then false). arg MP_OBJ_NULL calls handler().
+// MicroPython's mpirq with the port's hard IRQ context around it (below):
+// mp_irq_handler(irq), which disables an irq whose hard handler raised.
+// ISR-safe (the source's ISR calls it).
+void port_irq_handler(mp_irq_obj_t *irq);
+// mp_irq_dispatch(handler, parent, ishard): schedules a soft handler, calls
+// a hard one now; -1 if that raised (printed). ISR-safe.
+int port_irq_dispatch(mp_obj_t handler, mp_obj_t parent, bool ishard);
+
+// Calls handler(arg) as a hard IRQ handler, without printing: *result is
+// what handler returned, or the exception it raised (then false). arg
+// MP_OBJ_NULL calls handler(). ISR-safe (the test hooks' in_isr()).
 bool port_call_hard_irq_result(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result);
 
 // True in an ISR or while a hard IRQ handler runs (gpio-emul runs those in
