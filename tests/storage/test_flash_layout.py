@@ -1,6 +1,6 @@
 """zephyr.FlashArea's check of a partition's erase pages, on the host.
 
-``port_flash_layout()`` (zephyr_port/storage/port_filesystem.h) is plain C: this
+``port_flash_layout()`` (zephyr_port/storage/flash_layout.h) is plain C: this
 test compiles it with the host's C compiler against sector maps of the
 boards we ship, mixed sector sizes included, which neither QEMU board's
 simulated flash (one page size) can show. A partition is accepted only when
@@ -28,7 +28,7 @@ NRF52840 = [(4 * KB, 256)]
 HARNESS = r"""
 #include <stdio.h>
 #include <stdlib.h>
-#include "port_filesystem.h"
+#include "flash_layout.h"
 
 static uint32_t sectors[1024];
 static int n_sectors;

@@ -57,10 +57,7 @@ void uevent_ioqueue_end_run(mp_obj_t ioqueue);
 // wait (src a Pin, Timer or board source still registered), or NULL.
 mp_obj_t *uevent_ioqueue_await_slot(mp_obj_t src);
 
-// An await of one EVENT of `src` by the current task (wait_event(src));
-// with `flag_wait`, src is a uevent.Flag that a finished wait clears, and
-// a flag already set yields once instead of parking (Flag.wait()).
-mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait);
+#include "uevent_await.h"
 
 // asyncio.wait_event(src): src's next EVENT, or a board source's by name.
 MP_DECLARE_CONST_FUN_OBJ_1(uevent_asyncio_wait_event_obj);

@@ -14,7 +14,7 @@
 #include "py/mphal.h"
 #include "py/objgenerator.h"
 #include "uevent_asyncio.h"
-#include "port_irq.h"
+#include "port_hard_irq.h"
 
 // The globals of asyncio.core that every step reads or writes, as their
 // slots in its dict: found again whenever the dict's table moved (a global

@@ -123,7 +123,7 @@ uevent_ioq_slots_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot
         entry->orphans &= ~bit;
         uevent_entry_rearm(entry, bit);
     } else {
-        if (uevent_entry_pool_empty()) {
+        if (uevent_core_entry_pool_empty()) {
             // Registrations kept for woken tasks give way to a new wait.
             uevent_ioqueue_end_idle(self_in);
         }

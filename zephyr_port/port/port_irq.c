@@ -22,12 +22,7 @@
 // (docs/uevent.md, "One CPU").
 BUILD_ASSERT(!IS_ENABLED(CONFIG_SMP), "the port assumes a single CPU (CONFIG_SMP=n)");
 
-// Hard IRQ handlers running now (nested ISRs add up).
-static volatile uint32_t port_hard_irq_depth;
-
-bool port_in_hard_irq(void) {
-    return port_hard_irq_depth > 0 || k_is_in_isr();
-}
+volatile uint32_t port_hard_irq_depth;
 
 // What a hard handler's call changes around it, put back by hard_irq_leave.
 typedef struct _hard_irq_ctx_t {

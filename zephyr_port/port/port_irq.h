@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include "py/obj.h"
 #include "shared/runtime/mpirq.h"
+#include "port_hard_irq.h"
 
 // MicroPython's mpirq with the port's hard IRQ context around it (below):
 // mp_irq_handler(irq), which disables an irq whose hard handler raised.
@@ -18,9 +19,5 @@ int port_irq_dispatch(mp_obj_t handler, mp_obj_t parent, bool ishard);
 // what handler returned, or the exception it raised (then false). arg
 // MP_OBJ_NULL calls handler(). ISR-safe (the test hooks' in_isr()).
 bool port_call_hard_irq_result(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result);
-
-// True in an ISR or while a hard IRQ handler runs (gpio-emul runs those in
-// the caller's thread): nothing may block or take the GIL there.
-bool port_in_hard_irq(void);
 
 #endif // UEVENT_PORT_IRQ_H

@@ -25,7 +25,7 @@
 #include "py/mphal.h"
 #include "py/mpthread.h"
 #include "py/runtime.h"
-#include "port_irq.h"
+#include "port_hard_irq.h"
 #include "port_wait.h"
 
 #if MICROPY_PY_THREAD

@@ -16,7 +16,8 @@
 #include "py/runtime.h"
 #include "extmod/vfs.h"
 #include "flash_area.h"
-#include "port_filesystem.h"
+#include "flash_layout.h"
+#include "port_hard_irq.h"
 
 #if MICROPY_VFS
 
@@ -28,6 +29,13 @@ typedef struct _flash_area_obj_t {
     uint32_t block_count;
     uint32_t write_unit;
 } flash_area_obj_t;
+
+void flash_area_check_irq(void) {
+    if (port_in_hard_irq()) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("can't use the filesystem or flash in a hard IRQ handler (use a soft IRQ)"));
+    }
+}
 
 // Partitions that open through zephyr.FlashArea: the storage partition,
 // and those an app declares writable in the devicetree (zephyr,user's
@@ -73,7 +81,7 @@ static int flash_area_page(void *ctx, uint32_t offset, uint32_t *start, uint32_t
 
 static mp_obj_t flash_area_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 1, 1, false);
-    port_filesystem_check_irq();
+    flash_area_check_irq();
     mp_int_t id = mp_obj_get_int(args[0]);
     const struct flash_area *area;
     int ret = id < 0 || id > 255 ? -ENOENT : flash_area_open((uint8_t)id, &area);
@@ -197,7 +205,7 @@ static int flash_area_erase_blocks(flash_area_obj_t *self, off_t at, size_t len)
 // The buffer and area offset of readblocks/writeblocks(block, buf[, offset]).
 static int flash_area_rw_args(size_t n_args, const mp_obj_t *args, mp_uint_t access, mp_buffer_info_t *buf, off_t *at) {
     // Not from a hard IRQ handler: the flash may be busy under littlefs.
-    port_filesystem_check_irq();
+    flash_area_check_irq();
     mp_get_buffer_raise(args[2], buf, access);
     mp_int_t offset = n_args == 4 ? mp_obj_get_int(args[3]) : 0;
     return flash_area_span(MP_OBJ_TO_PTR(args[0]), mp_obj_get_int(args[1]), offset, buf->len, at);
@@ -252,7 +260,7 @@ static mp_obj_t flash_area_writeblocks(size_t n_args, const mp_obj_t *args) {
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(flash_area_writeblocks_obj, 3, 4, flash_area_writeblocks);
 
 static mp_obj_t flash_area_ioctl(mp_obj_t self_in, mp_obj_t op_in, mp_obj_t arg_in) {
-    port_filesystem_check_irq();
+    flash_area_check_irq();
     flash_area_obj_t *self = MP_OBJ_TO_PTR(self_in);
     switch (mp_obj_get_int(op_in)) {
         case MP_BLOCKDEV_IOCTL_INIT:

@@ -20,14 +20,6 @@
 #include "extmod/vfs_lfs.h"
 #include "lib/littlefs/lfs2.h"
 #include "port_filesystem.h"
-#include "port_irq.h"
-
-void port_filesystem_check_irq(void) {
-    if (port_in_hard_irq()) {
-        mp_raise_msg(&mp_type_RuntimeError,
-            MP_ERROR_TEXT("can't use the filesystem or flash in a hard IRQ handler (use a soft IRQ)"));
-    }
-}
 
 // A hard IRQ handler may run while the main thread is inside littlefs: one
 // set of caches and one allocator, on the ISR's small stack. Every littlefs
@@ -41,18 +33,18 @@ void port_filesystem_check_irq(void) {
 // which a mount sets to where the root is.
 #define PORT_LFS2_NO_ROOT ((lfs2_block_t)-1)
 #define PORT_LFS2_CHECK_MOUNTED(lfs) do { \
-        port_filesystem_check_irq(); \
+        flash_area_check_irq(); \
         if ((lfs)->root[0] == PORT_LFS2_NO_ROOT && (lfs)->root[1] == PORT_LFS2_NO_ROOT) { \
             return -MP_ENODEV; \
         } \
 } while (0)
 
 static int port_lfs2_format(lfs2_t *lfs, const struct lfs2_config *cfg) {
-    port_filesystem_check_irq();
+    flash_area_check_irq();
     return lfs2_format(lfs, cfg);
 }
 static int port_lfs2_mount(lfs2_t *lfs, const struct lfs2_config *cfg) {
-    port_filesystem_check_irq();
+    flash_area_check_irq();
     return lfs2_mount(lfs, cfg);
 }
 static int port_lfs2_unmount(lfs2_t *lfs) {
@@ -225,7 +217,7 @@ static size_t port_vfs_open_files(mp_obj_t obj) {
 // finaliser of a file nothing refers to closes it, while its filesystem is
 // still mounted. Then MicroPython's own umount.
 static mp_obj_t port_vfs_umount(mp_obj_t mnt_in) {
-    port_filesystem_check_irq();
+    flash_area_check_irq();
     size_t len = 0;
     const char *path = mp_obj_is_str(mnt_in) ? mp_obj_str_get_data(mnt_in, &len) : NULL;
     for (mp_vfs_mount_t *vfs = MP_STATE_VM(vfs_mount_table); vfs != NULL; vfs = vfs->next) {

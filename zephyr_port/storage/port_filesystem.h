@@ -2,9 +2,7 @@
 #ifndef UEVENT_PORT_FILESYSTEM_H
 #define UEVENT_PORT_FILESYSTEM_H
 
-#include <errno.h>
 #include <stdbool.h>
-#include <stdint.h>
 
 // Mounts littlefs on the storage partition at /flash (formatting it only
 // when it is blank), makes /flash the current folder and puts /flash and
@@ -12,53 +10,4 @@
 // Only in builds with CONFIG_MICROPY_VFS_LFS2.
 bool port_filesystem_mount(void);
 
-// Raises RuntimeError in a hard IRQ handler: the filesystem and the flash
-// block device refuse to run there.
-void port_filesystem_check_irq(void);
-
-// The erase pages of a partition, as zephyr.FlashArea needs them: blocks
-// of one size that erase nothing outside the partition. `page` gives the
-// page holding a flash offset (its start and size; 0, or a negative errno).
-// Plain C, so a host test can run it on any sector map
-// (tests/storage/test_flash_layout.py).
-typedef int (*port_flash_page_fn)(void *ctx, uint32_t offset, uint32_t *start, uint32_t *size);
-
-enum {
-    PORT_FLASH_LAYOUT_OK = 0,
-    // The partition starts or ends inside an erase page.
-    PORT_FLASH_LAYOUT_UNALIGNED = 1,
-    // Its pages are not all of one size (NUCLEO-F401RE: 16, 64, 128 KB).
-    PORT_FLASH_LAYOUT_MIXED = 2,
-};
-
-// PORT_FLASH_LAYOUT_OK and the page size in *page_size when every page of
-// [start, start + size) lies inside it and has one size; else the problem
-// (PORT_FLASH_LAYOUT_*), or the negative errno of a failed lookup.
-static inline int port_flash_layout(port_flash_page_fn page, void *ctx, uint32_t start, uint32_t size,
-    uint32_t *page_size) {
-    uint32_t end = start + size;
-    if (size == 0 || end < start) {
-        return -EINVAL;
-    }
-    uint32_t first = 0;
-    for (uint32_t at = start; at < end;) {
-        uint32_t p_start, p_size;
-        int ret = page(ctx, at, &p_start, &p_size);
-        if (ret != 0) {
-            return ret < 0 ? ret : -EIO;
-        }
-        if (p_start != at || p_size == 0 || p_size > end - at) {
-            return PORT_FLASH_LAYOUT_UNALIGNED;
-        }
-        if (first == 0) {
-            first = p_size;
-        } else if (p_size != first) {
-            return PORT_FLASH_LAYOUT_MIXED;
-        }
-        at += p_size;
-    }
-    *page_size = first;
-    return PORT_FLASH_LAYOUT_OK;
-}
-
-#endif
+#endif // UEVENT_PORT_FILESYSTEM_H

@@ -110,20 +110,20 @@ void uevent_source_raise(uevent_source_t *src, uint16_t events) {
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_entry_raise(uevent_entry_t *entry, uint16_t events) {
+void uevent_core_entry_raise(uevent_entry_t *entry, uint16_t events) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     entry_raise_locked(entry, events);
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_entry_set_pending(uevent_entry_t *entry, uint16_t events) {
+void uevent_core_entry_set_pending(uevent_entry_t *entry, uint16_t events) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     entry->pending |= events;
     entry_check_ready(entry);
     k_spin_unlock(&uevent_lock, key);
 }
 
-uevent_poller_core_t *uevent_poller_alloc(void) {
+uevent_poller_core_t *uevent_core_poller_alloc(void) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_poller_core_t *found = NULL;
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
@@ -142,7 +142,7 @@ uevent_poller_core_t *uevent_poller_alloc(void) {
     return found;
 }
 
-bool uevent_poller_slot_pinned(void) {
+bool uevent_core_poller_slot_pinned(void) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     bool pinned = false;
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
@@ -154,7 +154,7 @@ bool uevent_poller_slot_pinned(void) {
 
 static void entry_free_locked(uevent_entry_t *e);
 
-void uevent_poller_free(uevent_poller_core_t *poller) {
+void uevent_core_poller_free(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     while (poller->entries != NULL) {
         entry_free_locked(poller->entries);
@@ -169,11 +169,11 @@ void uevent_poller_free(uevent_poller_core_t *poller) {
     k_spin_unlock(&uevent_lock, key);
 }
 
-bool uevent_entry_pool_empty(void) {
+bool uevent_core_entry_pool_empty(void) {
     return entry_free_list == NULL;
 }
 
-uevent_entry_t *uevent_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user) {
+uevent_entry_t *uevent_core_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_entry_t *e = entry_free_list;
     if (e != NULL) {
@@ -241,7 +241,7 @@ static void entry_free_locked(uevent_entry_t *e) {
     entry_free_list = e;
 }
 
-void uevent_entry_free(uevent_entry_t *entry) {
+void uevent_core_entry_free(uevent_entry_t *entry) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     entry_free_locked(entry);
     k_spin_unlock(&uevent_lock, key);
@@ -267,7 +267,7 @@ static uint16_t entry_level(uevent_entry_t *e) {
     return 0;
 }
 
-void uevent_entry_arm(uevent_entry_t *entry, uint16_t mask) {
+void uevent_core_entry_arm(uevent_entry_t *entry, uint16_t mask) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uint16_t before = entry->armed;
     entry->armed |= mask;
@@ -280,7 +280,7 @@ void uevent_entry_arm(uevent_entry_t *entry, uint16_t mask) {
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_entry_disarm(uevent_entry_t *entry, uint16_t mask) {
+void uevent_core_entry_disarm(uevent_entry_t *entry, uint16_t mask) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uint16_t before = entry->armed;
     entry->armed &= ~mask;
@@ -292,7 +292,7 @@ void uevent_entry_disarm(uevent_entry_t *entry, uint16_t mask) {
     k_spin_unlock(&uevent_lock, key);
 }
 
-bool uevent_poller_begin(uevent_poller_core_t *poller) {
+bool uevent_core_poller_begin(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     // Reset before looking at the queue: a raise after this point raises the
     // signal again, so the k_poll that follows returns at once.
@@ -320,7 +320,7 @@ static uint16_t entry_deliver_locked(uevent_entry_t *entry) {
     return flags;
 }
 
-uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags) {
+uevent_entry_t *uevent_core_poller_pop(uevent_poller_core_t *poller, uint16_t *flags) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_entry_t *e;
     *flags = 0;
@@ -335,43 +335,43 @@ uevent_entry_t *uevent_poller_pop(uevent_poller_core_t *poller, uint16_t *flags)
     return e;
 }
 
-size_t uevent_poller_ready_count(uevent_poller_core_t *poller) {
+size_t uevent_core_poller_ready_count(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     size_t n = poller->ready_count;
     k_spin_unlock(&uevent_lock, key);
     return n;
 }
 
-void uevent_poller_wake(uevent_poller_core_t *poller) {
+void uevent_core_poller_wake(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     poller->notified = true;
     k_poll_signal_raise(poller->signal, 0);
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_poller_take_notify(uevent_poller_core_t *poller) {
+void uevent_core_poller_take_notify(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     poller->notified = false;
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_poller_sleep_begin(uevent_poller_core_t *poller) {
+void uevent_core_poller_sleep_begin(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     __ASSERT(poller->sleepers < UINT8_MAX, "uevent: too many threads sleep on one poller");
     poller->sleepers++;
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_poller_sleep_end(uevent_poller_core_t *poller) {
+void uevent_core_poller_sleep_end(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     __ASSERT(poller->sleepers > 0, "uevent: poller sleepers underflow");
     poller->sleepers--;
     k_spin_unlock(&uevent_lock, key);
 }
 
-void uevent_poller_notify(uevent_poller_core_t *poller) {
+void uevent_core_poller_notify(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_stats.notifies++;
     k_spin_unlock(&uevent_lock, key);
-    uevent_poller_wake(poller);
+    uevent_core_poller_wake(poller);
 }

@@ -6,7 +6,8 @@
  * EVENT per entry. clear() drops an undelivered EVENT.
  */
 #include "py/runtime.h"
-#include "uevent_asyncio.h"
+#include "uevent_await.h"
+#include "uevent_obj.h"
 #include "uevent_protocol.h"
 
 static mp_obj_t uevent_flag_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {

@@ -17,7 +17,7 @@
 #include "py/objlist.h"
 #include "py/runtime.h"
 #include "py/stream.h"
-#include "port_irq.h"
+#include "port_hard_irq.h"
 #include "port_test_hooks.h"
 #include "port_wait.h"
 #include "uevent_obj.h"
@@ -79,23 +79,23 @@ static mp_obj_t uevent_poller_make_new(const mp_obj_type_t *type, size_t n_args,
     self->core = NULL;
     self->tasks_parked = 0;
     self->registry = MP_OBJ_TO_PTR(mp_obj_new_dict(0));
-    uevent_poller_core_t *core = uevent_poller_alloc();
+    uevent_poller_core_t *core = uevent_core_poller_alloc();
     if (core == NULL && !gc_is_locked()) {
         // Pollers dropped without close() hold their slot until the GC
         // runs their finaliser: collect once before giving up.
         gc_collect();
-        core = uevent_poller_alloc();
+        core = uevent_core_poller_alloc();
     }
     #if MICROPY_PY_THREAD
     // A poller closed while another thread slept in it keeps its slot until
     // that thread is back from k_poll (it was woken, and waits for the GIL):
     // give it up to 100 ms (ticks, not calls: a tick may be 10 ms).
     int64_t give_up = k_uptime_get() + 100;
-    while (core == NULL && uevent_poller_slot_pinned() && k_uptime_get() < give_up) {
+    while (core == NULL && uevent_core_poller_slot_pinned() && k_uptime_get() < give_up) {
         MP_THREAD_GIL_EXIT();
         k_msleep(1);
         MP_THREAD_GIL_ENTER();
-        core = uevent_poller_alloc();
+        core = uevent_core_poller_alloc();
     }
     #endif
     if (core == NULL) {
@@ -119,7 +119,7 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
         entry = MP_OBJ_TO_PTR(elem->value);
         uevent_entry_t *core = uevent_entry_core(entry);
         if (core != NULL) {
-            uevent_entry_arm(core, mask);
+            uevent_core_entry_arm(core, mask);
             return entry;
         }
         // Stale (source went away): register afresh below.
@@ -138,12 +138,12 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
     entry->orphans = 0;
     entry->ioq = NULL;
     mp_obj_dict_store(MP_OBJ_FROM_PTR(self->registry), obj, MP_OBJ_FROM_PTR(entry));
-    uevent_entry_t *core = uevent_entry_alloc(self->core, source, entry);
+    uevent_entry_t *core = uevent_core_entry_alloc(self->core, source, entry);
     if (core == NULL && !gc_is_locked()) {
         // Entries of pollers dropped without close() come back when the GC
         // finalises those pollers: collect once before giving up.
         gc_collect();
-        core = uevent_entry_alloc(self->core, source, entry);
+        core = uevent_core_entry_alloc(self->core, source, entry);
     }
     if (core == NULL) {
         mp_map_lookup(&self->registry->map, obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
@@ -156,9 +156,9 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
     // its state read after this point misses no set().
     uint16_t initial = uevent_initial_events(obj);
     if (initial) {
-        uevent_entry_set_pending(core, initial);
+        uevent_core_entry_set_pending(core, initial);
     }
-    uevent_entry_arm(core, mask);
+    uevent_core_entry_arm(core, mask);
     return entry;
 }
 
@@ -180,13 +180,13 @@ void uevent_entry_end(uevent_entry_obj_t *entry, uint16_t mask) {
         return;
     }
     if (mask == UEVENT_ALL) {
-        uevent_entry_free(core);
+        uevent_core_entry_free(core);
         entry->core = NULL;
         if (entry->poller->core != NULL) {
             mp_map_lookup(&entry->poller->registry->map, entry->obj, MP_MAP_LOOKUP_REMOVE_IF_FOUND);
         }
     } else {
-        uevent_entry_disarm(core, mask);
+        uevent_core_entry_disarm(core, mask);
     }
 }
 
@@ -195,13 +195,13 @@ void uevent_entry_rearm(uevent_entry_obj_t *entry, uint16_t mask) {
     if (core == NULL) {
         return;
     }
-    uevent_entry_disarm(core, mask);
+    uevent_core_entry_disarm(core, mask);
     // Read after the disarm: a set() from here on is pending, not dropped.
     uint16_t initial = uevent_initial_events(entry->obj) & mask;
     if (initial) {
-        uevent_entry_set_pending(core, initial);
+        uevent_core_entry_set_pending(core, initial);
     }
-    uevent_entry_arm(core, mask);
+    uevent_core_entry_arm(core, mask);
 }
 
 uevent_entry_obj_t *uevent_poller_find(uevent_poller_obj_t *self, mp_obj_t obj) {
@@ -258,7 +258,7 @@ static bool poll_streams(uevent_poller_obj_t *self) {
             events = ((ret & MP_STREAM_POLL_RD) ? UEVENT_READ : 0) | ((ret & MP_STREAM_POLL_WR) ? UEVENT_WRITE : 0);
         }
         if (events) {
-            uevent_entry_raise(e, events);
+            uevent_core_entry_raise(e, events);
         }
     }
     return any;
@@ -283,7 +283,7 @@ static void results_reserve(mp_obj_t list_in, size_t n) {
 // may queue a popped entry again for another bit: such an entry is listed
 // once, with both deliveries' flags.
 static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
-    size_t queued = uevent_poller_ready_count(self->core);
+    size_t queued = uevent_core_poller_ready_count(self->core);
     if (queued == 0) {
         return MP_OBJ_NULL;
     }
@@ -296,7 +296,7 @@ static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
     bool any = false;
     while (list->len < list->alloc) {
         uint16_t flags;
-        uevent_entry_t *e = uevent_poller_pop(self->core, &flags);
+        uevent_entry_t *e = uevent_core_poller_pop(self->core, &flags);
         if (e == NULL) {
             break;
         }
@@ -328,7 +328,7 @@ static mp_obj_t results_list_reset(mp_obj_t list_in) {
 // The sleeper's hold on its poller's slot, for a thread that never came
 // back (aborted, or ended itself at a soft reset).
 static void poller_sleep_abandoned(void *core) {
-    uevent_poller_sleep_end(core);
+    uevent_core_poller_sleep_end(core);
 }
 
 // poll_ms's sleep until the poller's signal, a soft callback (or pending
@@ -348,13 +348,13 @@ static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
     struct k_poll_event events[2];
     k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, core->signal);
     k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, &waker->signal);
-    uevent_poller_sleep_begin(core);
+    uevent_core_poller_sleep_begin(core);
     port_waker_hold(waker, poller_sleep_abandoned, core);
     MP_THREAD_GIL_EXIT();
     k_poll(events, 2, wait);
     MP_THREAD_GIL_ENTER();
     port_waker_unhold(waker);
-    uevent_poller_sleep_end(core);
+    uevent_core_poller_sleep_end(core);
     port_waker_disarm(waker);
     uevent_stats.wakeups++;
 }
@@ -389,7 +389,7 @@ mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_o
                 // Closed by a callback or another thread meanwhile.
                 mp_raise_ValueError(MP_ERROR_TEXT("poller was closed while waiting"));
             }
-            notified = uevent_poller_begin(self->core);
+            notified = uevent_core_poller_begin(self->core);
             bool streams = poll_streams(self);
             if (self->core == NULL) {
                 // Closed by a polled stream's ioctl (Python code).
@@ -429,14 +429,14 @@ mp_obj_t uevent_poller_wait(uevent_poller_obj_t *self, mp_int_t timeout_ms, mp_o
         if (self->core != NULL) {
             self->core->waiting = false;
             if (notified) {
-                uevent_poller_wake(self->core);
+                uevent_core_poller_wake(self->core);
             }
         }
         nlr_jump(nlr.ret_val);
     }
     self->core->waiting = false;
     // A notify() that came while this call ran is taken by its return.
-    uevent_poller_take_notify(self->core);
+    uevent_core_poller_take_notify(self->core);
     return result;
 }
 
@@ -460,7 +460,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uevent_poller_poll_ms_obj, 1, 3, ueve
 // poller.notify(): wakes poll_ms from any context; never lost.
 static mp_obj_t uevent_poller_notify_py(mp_obj_t self_in) {
     uevent_poller_obj_t *self = poller_check_open(self_in);
-    uevent_poller_notify(self->core);
+    uevent_core_poller_notify(self->core);
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uevent_poller_notify_obj, uevent_poller_notify_py);
@@ -471,8 +471,8 @@ static mp_obj_t uevent_poller_close(mp_obj_t self_in) {
     uevent_poller_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->core != NULL) {
         // A poll_ms sleeping on this poller sees the close when it wakes.
-        uevent_poller_wake(self->core);
-        uevent_poller_free(self->core);
+        uevent_core_poller_wake(self->core);
+        uevent_core_poller_free(self->core);
         self->core = NULL;
         // Its registrations kept their objects alive: not any more (no
         // allocation here, the GC may be running this as a finaliser).

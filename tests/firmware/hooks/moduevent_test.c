@@ -332,7 +332,7 @@ void uevent_test_after_pop(void) {
     } else if (collect_notify) {
         uevent_poller_obj_t *poller = MP_OBJ_TO_PTR(obj);
         if (poller->core != NULL) {
-            uevent_poller_notify(poller->core);
+            uevent_core_poller_notify(poller->core);
         }
     }
     collect_source = NULL;
