@@ -8,6 +8,12 @@
  * coroutine, and when a coroutine ends, hand its result to whoever awaits
  * it, or to the exception handler. The difference is the cost: a step is a
  * few C calls and one mp_resume(), with no Python frame of the loop's own.
+ *
+ * To check it against upstream (extmod/asyncio/core.py), each block quotes
+ * the Python line it renders, in a comment just above it, and the names
+ * are upstream's: core.py's locals (t, dt, exc, er, awaited), its ticks()
+ * and ticks_diff(), and the task states of upstream's C Task
+ * (extmod/modasyncio.c: TASK_STATE_*).
  */
 #include "py/runtime.h"
 #include "py/smallint.h"
@@ -15,6 +21,14 @@
 #include "py/objgenerator.h"
 #include "uevent_asyncio.h"
 #include "port_hard_irq.h"
+
+// A task's .state, by upstream's meanings (task.py: "None, False, True, a
+// callable, or a TaskQueue instance"), with the names of upstream's C Task
+// (extmod/modasyncio.c). A callable state is a callback registered to be
+// called on completion; a TaskQueue holds the tasks waiting on it.
+#define TASK_STATE_RUNNING_NOT_WAITED_ON (mp_const_true)
+#define TASK_STATE_DONE_NOT_WAITED_ON (mp_const_none)
+#define TASK_STATE_DONE_WAS_WAITED_ON (mp_const_false)
 
 // The globals of asyncio.core that every step reads or writes, as their
 // slots in its dict: found again whenever the dict's table moved (a global
@@ -62,42 +76,61 @@ static bool is_instance(mp_obj_t obj, mp_obj_t type) {
     return mp_obj_is_subclass_fast(MP_OBJ_FROM_PTR(mp_obj_get_type(obj)), type);
 }
 
-// ms from now until a task's ph_key, in asyncio's ticks (those of _asyncio's
-// task queue: ticks_ms() modulo MICROPY_PY_TIME_TICKS_PERIOD).
-static mp_int_t ms_until(mp_obj_t ph_key) {
-    const mp_uint_t period = MICROPY_PY_TIME_TICKS_PERIOD;
-    mp_uint_t now = mp_hal_ticks_ms() & (period - 1);
-    mp_uint_t diff = ((mp_uint_t)MP_OBJ_SMALL_INT_VALUE(ph_key) - now) & (period - 1);
-    return diff >= period / 2 ? (mp_int_t)diff - (mp_int_t)period : (mp_int_t)diff;
+// Ticks for the task queue's order, as upstream's _asyncio reckons them
+// (extmod/modasyncio.c: ticks() and ticks_diff()): core.py's
+// `from time import ticks_ms as ticks, ticks_diff`, ticks_ms() modulo
+// MICROPY_PY_TIME_TICKS_PERIOD and the signed difference of two of them.
+static mp_obj_t ticks(void) {
+    return MP_OBJ_NEW_SMALL_INT(mp_hal_ticks_ms() & (MICROPY_PY_TIME_TICKS_PERIOD - 1));
 }
 
-// Polls IO, sleeping until the first task is due; false when nothing can
-// ever run again and the loop must return (no task, no IO wait, and the
-// main task is done or absent).
+static mp_int_t ticks_diff(mp_obj_t t1_in, mp_obj_t t0_in) {
+    mp_uint_t t0 = MP_OBJ_SMALL_INT_VALUE(t0_in);
+    mp_uint_t t1 = MP_OBJ_SMALL_INT_VALUE(t1_in);
+    mp_int_t diff = ((t1 - t0 + MICROPY_PY_TIME_TICKS_PERIOD / 2) & (MICROPY_PY_TIME_TICKS_PERIOD - 1))
+        - MICROPY_PY_TIME_TICKS_PERIOD / 2;
+    return diff;
+}
+
+// "Wait until the head of _task_queue is ready to run": polls IO, sleeping
+// until the first task is due; false where upstream's loop returns (no
+// task, no IO wait, and the main task is done or absent).
 static bool wait_until_a_task_is_due(mp_obj_t main_task, step_globals_t *g) {
+    // dt = 1
     mp_int_t dt = 1;
+    // while dt > 0:
     while (dt > 0) {
+        // dt = -1
         dt = -1;
+        // t = _task_queue.peek()
         mp_obj_t task_queue = step_globals(g)->task_queue->value;
-        mp_obj_t head = call_method(task_queue, MP_QSTR_peek, 0, MP_OBJ_NULL);
+        mp_obj_t t = call_method(task_queue, MP_QSTR_peek, 0, MP_OBJ_NULL);
         mp_obj_t io_queue = uevent_asyncio_check_io_queue(g->io_queue->value);
-        if (head != mp_const_none) {
-            // Due now or late: 0, a poll that does not sleep (-1 would
-            // sleep for ever).
-            dt = ms_until(mp_load_attr(head, MP_QSTR_ph_key));
+        // if t:
+        if (t != mp_const_none) {
+            // dt = max(0, ticks_diff(t.ph_key, ticks()))
+            // (0 when due now or late: a poll that does not sleep; -1
+            // would sleep for ever.)
+            dt = ticks_diff(mp_load_attr(t, MP_QSTR_ph_key), ticks());
             if (dt < 0) {
                 dt = 0;
             }
         } else if (!uevent_ioqueue_has_waiters(io_queue)) {
+            // elif not _io_queue.map:
+            // cur_task = None
             set_global(MP_QSTR_cur_task, mp_const_none);
+            // if not main_task or not main_task.state:
+            //     return
             if (main_task == mp_const_none || !mp_obj_is_true(mp_load_attr(main_task, MP_QSTR_state))) {
                 uevent_ioqueue_end_idle(io_queue);
                 return false;
             }
-            // Nothing can wake the loop, but the main task is not done: keep
-            // going, as upstream does, so a debugger can still look in.
+            // dt = 3
+            // (Nothing can wake the loop, but the main task is not done:
+            // keep going, as upstream does, so a debugger can still look in.)
             dt = 3;
         }
+        // _io_queue.wait_io_event(dt)
         uevent_ioqueue_wait(io_queue, dt, task_queue);
     }
     return true;
@@ -145,27 +178,32 @@ void uevent_asyncio_soft_reset(void) {
     step.stepping = false;
 }
 
-// Resumes the task's coroutine: with None, or by throwing the exception its
-// .data holds (a cancel, or an error kept for the exception handler).
-// Returns how the coroutine stopped; *result is its return value, the
-// exception it raised, or what it yielded.
-static mp_vm_return_kind_t resume_task(mp_obj_t task, mp_obj_t pending, mp_obj_t *result) {
-    mp_obj_t coro = mp_load_attr(task, MP_QSTR_coro);
+// "Continue running the coroutine": resumes t.coro with None, or throws
+// into it the exception t.data holds (a cancel, or an error kept for the
+// exception handler). Returns how the coroutine stopped; *result is its
+// return value, the exception it raised, or what it yielded.
+static mp_vm_return_kind_t resume_task(mp_obj_t t, mp_obj_t exc, mp_obj_t *result) {
+    mp_obj_t coro = mp_load_attr(t, MP_QSTR_coro);
     nlr_buf_t nlr;
     step.stepping = true;
     step.parked = false;
     step.sched_floor = sched_lock_level();
+    // try:
     if (nlr_push(&nlr) == 0) {
         mp_vm_return_kind_t kind;
-        if (!mp_obj_is_true(pending)) {
+        // if not exc:
+        if (!mp_obj_is_true(exc)) {
+            // t.coro.send(None)
             kind = mp_resume(coro, mp_const_none, MP_OBJ_NULL, result);
         } else {
-            mp_store_attr(task, MP_QSTR_data, mp_const_none);
+            // t.data = None
+            mp_store_attr(t, MP_QSTR_data, mp_const_none);
+            // t.coro.throw(exc)
             if (mp_obj_is_type(coro, &mp_type_gen_instance)) {
                 // As coro.throw(): a generator not started yet takes it too.
-                kind = mp_obj_gen_resume(coro, mp_const_none, pending, result);
+                kind = mp_obj_gen_resume(coro, mp_const_none, exc, result);
             } else {
-                kind = mp_resume(coro, MP_OBJ_NULL, pending, result);
+                kind = mp_resume(coro, MP_OBJ_NULL, exc, result);
             }
         }
         nlr_pop();
@@ -178,88 +216,148 @@ static mp_vm_return_kind_t resume_task(mp_obj_t task, mp_obj_t pending, mp_obj_t
     }
 }
 
-// The task's coroutine has ended with `ended` (StopIteration or the
-// exception it raised): wake the tasks awaiting it, or call its done
-// callback, or keep an unhandled exception for the exception handler.
-static void finish_task(mp_obj_t task, mp_obj_t main_task, mp_obj_t ended, mp_obj_t pending) {
-    bool awaited = task == main_task;
-    mp_obj_t state = mp_load_attr(task, MP_QSTR_state);
-    if (awaited && state == mp_const_none) {
-        state = mp_const_false;
-        mp_store_attr(task, MP_QSTR_state, state);
+// isinstance(er, excs_all), excs_all = (CancelledError, Exception).
+static bool is_excs_all(mp_obj_t er) {
+    return is_instance(er, uevent_asyncio_global(MP_QSTR_CancelledError))
+           || is_instance(er, MP_OBJ_FROM_PTR(&mp_type_Exception));
+}
+
+// isinstance(er, excs_stop), excs_stop = (CancelledError, StopIteration).
+static bool is_excs_stop(mp_obj_t er) {
+    return is_instance(er, uevent_asyncio_global(MP_QSTR_CancelledError))
+           || is_instance(er, MP_OBJ_FROM_PTR(&mp_type_StopIteration));
+}
+
+// "except excs_all as er:" up to "if t is main_task": t's coroutine has
+// ended with er (StopIteration or the exception it raised; exc is what
+// t.data held when it was resumed): wake the tasks awaiting it, or call its
+// done callback, or keep an unhandled exception for the exception handler.
+// The main task's error is raised from here.
+static void finish_task(mp_obj_t t, mp_obj_t main_task, mp_obj_t er, mp_obj_t exc) {
+    // awaited = t is main_task
+    bool awaited = t == main_task;
+    // if awaited:
+    if (awaited) {
+        // cur_task = None
+        set_global(MP_QSTR_cur_task, mp_const_none);
+        // if not isinstance(er, StopIteration):
+        if (!is_instance(er, MP_OBJ_FROM_PTR(&mp_type_StopIteration))) {
+            // t.state = False
+            // raise er
+            mp_store_attr(t, MP_QSTR_state, TASK_STATE_DONE_WAS_WAITED_ON);
+            nlr_raise(er);
+        }
     }
+    // `state` is t.state, stored back once below.
+    mp_obj_t state = mp_load_attr(t, MP_QSTR_state);
+    // if t.state is None:
+    //     t.state = False
+    if (awaited && state == TASK_STATE_DONE_NOT_WAITED_ON) {
+        state = TASK_STATE_DONE_WAS_WAITED_ON;
+        mp_store_attr(t, MP_QSTR_state, state);
+    }
+    // if t.state:
     if (mp_obj_is_true(state)) {
-        if (state == mp_const_true) {
-            // Nothing awaits it yet: None marks "done, not awaited".
-            state = awaited ? mp_const_false : mp_const_none;
+        // Task was running but is now finished.
+        // if t.state is True:
+        if (state == TASK_STATE_RUNNING_NOT_WAITED_ON) {
+            // t.state = False if awaited else None
+            // ("None" indicates that the task is complete and not await'ed on (yet).)
+            state = awaited ? TASK_STATE_DONE_WAS_WAITED_ON : TASK_STATE_DONE_NOT_WAITED_ON;
         } else if (mp_obj_is_callable(state)) {
-            mp_obj_t args[2] = { task, ended };
+            // elif callable(t.state):
+            // The task has a callback registered to be called on completion.
+            // t.state(t, er)
+            mp_obj_t args[2] = { t, er };
             mp_call_function_n_kw(state, 2, 0, args);
-            state = mp_const_false;
+            // t.state = False
+            state = TASK_STATE_DONE_WAS_WAITED_ON;
+            // awaited = True
             awaited = true;
         } else {
-            // A TaskQueue of the tasks that await this one.
+            // else:
+            // Schedule any other tasks waiting on the completion of this task
+            // (t.state is a TaskQueue of them).
             mp_obj_t task_queue = uevent_asyncio_global(MP_QSTR__task_queue);
+            // while t.state.peek():
+            //     _task_queue.push(t.state.pop())
+            //     awaited = True
             while (call_method(state, MP_QSTR_peek, 0, MP_OBJ_NULL) != mp_const_none) {
                 call_method(task_queue, MP_QSTR_push, 1, call_method(state, MP_QSTR_pop, 0, MP_OBJ_NULL));
                 awaited = true;
             }
-            state = mp_const_false;
+            // t.state = False
+            // ("False" indicates that the task is complete and has been await'ed on.)
+            state = TASK_STATE_DONE_WAS_WAITED_ON;
         }
-        mp_store_attr(task, MP_QSTR_state, state);
-        if (!awaited && !is_instance(ended, uevent_asyncio_global(MP_QSTR_CancelledError))
-            && !is_instance(ended, MP_OBJ_FROM_PTR(&mp_type_StopIteration))) {
-            // A detached task's error: run it once more, so that the
-            // exception handler sees it unless someone awaits it first.
-            call_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, 1, task);
+        mp_store_attr(t, MP_QSTR_state, state);
+        // if not awaited and not isinstance(er, excs_stop):
+        //     _task_queue.push(t)
+        if (!awaited && !is_excs_stop(er)) {
+            // An exception ended this detached task: run it once more, so
+            // that the exception handler sees it unless another task
+            // retrieves it first (Task.throw).
+            call_method(uevent_asyncio_global(MP_QSTR__task_queue), MP_QSTR_push, 1, t);
         }
-        mp_store_attr(task, MP_QSTR_data, ended);
-    } else if (state == mp_const_none) {
-        // Done and never awaited: the exception handler gets the error.
-        mp_store_attr(task, MP_QSTR_data, pending);
+        // t.data = er
+        mp_store_attr(t, MP_QSTR_data, er);
+    } else if (state == TASK_STATE_DONE_NOT_WAITED_ON) {
+        // elif t.state is None:
+        // Task is already finished and nothing await'ed on the task,
+        // so call the exception handler.
+        // t.data = exc
+        mp_store_attr(t, MP_QSTR_data, exc);
+        // _exc_context["exception"] = exc
+        // _exc_context["future"] = t
+        // Loop.call_exception_handler(_exc_context)
         mp_obj_t context = uevent_asyncio_global(MP_QSTR__exc_context);
-        mp_obj_dict_store(context, MP_OBJ_NEW_QSTR(MP_QSTR_exception), pending);
-        mp_obj_dict_store(context, MP_OBJ_NEW_QSTR(MP_QSTR_future), task);
+        mp_obj_dict_store(context, MP_OBJ_NEW_QSTR(MP_QSTR_exception), exc);
+        mp_obj_dict_store(context, MP_OBJ_NEW_QSTR(MP_QSTR_future), t);
         call_method(uevent_asyncio_global(MP_QSTR_Loop), MP_QSTR_call_exception_handler, 1, context);
     }
 }
 
-// The loop's steps until main_task is done (its result) or, without one,
-// until no task is left (None).
+// The loop's steps (`while True:`) until main_task is done (its result) or,
+// without one, until no task is left (None).
 static mp_obj_t run_steps(mp_obj_t main_task) {
     step_globals_t g = { NULL, NULL, NULL, NULL, NULL };
+    // while True:
+    //     # Wait until the head of _task_queue is ready to run
     while (wait_until_a_task_is_due(main_task, &g)) {
-        mp_obj_t task = call_method(step_globals(&g)->task_queue->value, MP_QSTR_pop, 0, MP_OBJ_NULL);
-        g.cur_task->value = task;
-        mp_obj_t pending = mp_load_attr(task, MP_QSTR_data);
+        // t = _task_queue.pop()
+        mp_obj_t t = call_method(step_globals(&g)->task_queue->value, MP_QSTR_pop, 0, MP_OBJ_NULL);
+        // cur_task = t
+        g.cur_task->value = t;
+        // exc = t.data
+        mp_obj_t exc = mp_load_attr(t, MP_QSTR_data);
+        // try:
+        //     t.coro.send(None), or t.data = None; t.coro.throw(exc)
         mp_obj_t result;
-        mp_vm_return_kind_t kind = resume_task(task, pending, &result);
+        mp_vm_return_kind_t kind = resume_task(t, exc, &result);
         if (kind == MP_VM_RETURN_YIELD) {
-            // Parked itself (an IO queue, a sleep, another task's queue).
+            // It's responsible for rescheduling itself (an IO queue, a
+            // sleep, another task's queue).
             continue;
         }
-        mp_obj_t ended;
+        // except excs_all as er:
+        // (a return is StopIteration(value); any other exception leaves
+        // the loop)
+        mp_obj_t er;
         if (kind == MP_VM_RETURN_NORMAL) {
-            ended = result == mp_const_none
+            er = result == mp_const_none
                 ? mp_obj_new_exception(&mp_type_StopIteration)
                 : mp_obj_new_exception_arg1(&mp_type_StopIteration, result);
         } else {
-            ended = result;
-            if (!is_instance(ended, uevent_asyncio_global(MP_QSTR_CancelledError))
-                && !is_instance(ended, MP_OBJ_FROM_PTR(&mp_type_Exception))) {
-                nlr_raise(ended);
+            er = result;
+            if (!is_excs_all(er)) {
+                nlr_raise(er);
             }
         }
-        if (task == main_task) {
-            set_global(MP_QSTR_cur_task, mp_const_none);
-            if (!is_instance(ended, MP_OBJ_FROM_PTR(&mp_type_StopIteration))) {
-                mp_store_attr(task, MP_QSTR_state, mp_const_false);
-                nlr_raise(ended);
-            }
-        }
-        finish_task(task, main_task, ended, pending);
-        if (task == main_task) {
-            return kind == MP_VM_RETURN_NORMAL ? result : mp_load_attr(ended, MP_QSTR_value);
+        finish_task(t, main_task, er, exc);
+        // if t is main_task:
+        //     return er.value
+        if (t == main_task) {
+            return kind == MP_VM_RETURN_NORMAL ? result : mp_load_attr(er, MP_QSTR_value);
         }
     }
     return mp_const_none;
