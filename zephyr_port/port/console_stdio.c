@@ -65,9 +65,8 @@ static mp_uint_t console_binary_write(mp_obj_t self_in, const void *buf, mp_uint
 
 static mp_uint_t console_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
     if (request == MP_STREAM_POLL) {
-        if (!console_stream_is_input(self_in)) {
-            arg &= ~MP_STREAM_POLL_RD;
-        }
+        // As MicroPython's other ports: the console's state, whichever of
+        // the three streams asks.
         return mp_hal_stdio_poll(arg);
     }
     if (request == MP_STREAM_CLOSE) {

@@ -81,6 +81,27 @@ static void hard_irq_leave(hard_irq_ctx_t *ctx) {
     #endif
 }
 
+// mp_irq_dispatch's hard path prints the handler's exception after its own
+// NLR frame is gone, with the heap locked: an exception while printing (a
+// message whose __str__ allocates or raises) would escape the hard IRQ,
+// out of an ISR, leaving the heap and the scheduler locked. Caught here:
+// the print ends with a note, and the handler counts as having raised.
+static int hard_irq_dispatch(mp_obj_t handler, mp_obj_t parent) {
+    int ret;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        ret = mp_irq_dispatch(handler, parent, true);
+        nlr_pop();
+    } else {
+        // Only that print raises here, inside mp_irq_dispatch's locks.
+        gc_unlock();
+        mp_sched_unlock();
+        mp_print_str(MICROPY_ERROR_PRINTER, "<exception could not be printed>\n");
+        ret = -1;
+    }
+    return ret;
+}
+
 void port_irq_handler(mp_irq_obj_t *irq) {
     if (!irq->ishard) {
         mp_irq_handler(irq);    // scheduled
@@ -88,7 +109,11 @@ void port_irq_handler(mp_irq_obj_t *irq) {
     }
     hard_irq_ctx_t ctx;
     hard_irq_enter(&ctx);
-    mp_irq_handler(irq);
+    if (hard_irq_dispatch(irq->handler, irq->parent) < 0) {
+        // As mp_irq_handler does: a handler that raised runs no more.
+        irq->methods->trigger(irq->parent, 0);
+        irq->handler = mp_const_none;
+    }
     hard_irq_leave(&ctx);
 }
 
@@ -98,7 +123,7 @@ int port_irq_dispatch(mp_obj_t handler, mp_obj_t parent, bool ishard) {
     }
     hard_irq_ctx_t ctx;
     hard_irq_enter(&ctx);
-    int ret = mp_irq_dispatch(handler, parent, true);
+    int ret = hard_irq_dispatch(handler, parent);
     hard_irq_leave(&ctx);
     return ret;
 }

@@ -1,6 +1,7 @@
 /*
  * The uevent module: waiting efficiently on events (see docs/uevent.md).
  */
+#include "py/objmodule.h"
 #include "py/runtime.h"
 #include "port_wait.h"
 #include "uevent_board.h"
@@ -130,7 +131,8 @@ mp_obj_t uevent_source(mp_obj_t name_in) {
             if (bs->info->dev == DEVICE_DT_GET(DT_CHOSEN(zephyr_console))) {
                 return mp_load_attr(mp_import_name(MP_QSTR_sys, mp_const_none, MP_OBJ_NEW_SMALL_INT(0)), MP_QSTR_stdin);
             }
-            mp_obj_t uart = mp_load_attr(mp_import_name(MP_QSTR_machine, mp_const_none, MP_OBJ_NEW_SMALL_INT(0)), MP_QSTR_UART);
+            // The built-in module itself, never a machine.py on sys.path.
+            mp_obj_t uart = mp_load_attr(mp_module_get_builtin(MP_QSTR_machine, true), MP_QSTR_UART);
             return mp_call_function_1(uart, MP_OBJ_NEW_QSTR(bs->info->name));
         }
         return elem->value;
