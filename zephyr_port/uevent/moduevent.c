@@ -98,7 +98,7 @@ static mp_obj_t uevent_stats_py(void) {
     STAT(entries_max);
     STAT(pollers_in_use);
     STAT(pollers_max);
-    #undef STAT
+#undef STAT
     return d;
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(uevent_stats_obj, uevent_stats_py);
