@@ -6,6 +6,7 @@
 #include "py/obj.h"
 #include "shared/runtime/interrupt_char.h"
 
+// Context: boot or soft reset only.
 void mp_hal_init(void);
 
 static inline mp_uint_t mp_hal_ticks_ms(void) {

@@ -9,7 +9,8 @@
 // An await of one EVENT of `src` by the current task (wait_event(src));
 // with `flag_wait`, src is a uevent.Flag that a finished wait clears, and
 // a flag already set yields once instead of parking (Flag.wait()).
-// Python thread, GIL held; raises outside a task's step.
+// Raises outside a task's step.
+// Context: Python thread, GIL held; may raise.
 mp_obj_t uevent_await_new(mp_obj_t src, bool flag_wait);
 
 #endif // UEVENT_AWAIT_H

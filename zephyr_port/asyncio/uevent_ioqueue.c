@@ -99,6 +99,7 @@ static void entry_alloc_slots(uevent_entry_obj_t *entry) {
 
 uevent_ioq_slots_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot) {
     uevent_ioqueue_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    __ASSERT(slot >= 0 && slot < UEVENT_TASK_SLOTS, "uevent: task slot out of range");
     mp_obj_t task = uevent_asyncio_current_task();
     if (self->poller->core == NULL) {
         mp_raise_ValueError(MP_ERROR_TEXT("poller is closed"));
@@ -118,6 +119,7 @@ uevent_ioq_slots_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot
             // Left by an earlier run: this task takes its place (stock
             // asyncio's IO queue does the same), the other never wakes.
             entry->ioq->task[slot] = MP_OBJ_NULL;
+            __ASSERT(self->poller->tasks_parked > 0, "uevent: tasks_parked underflow");
             self->poller->tasks_parked--;
         }
         entry->orphans &= ~bit;
@@ -132,6 +134,7 @@ uevent_ioq_slots_t *uevent_ioqueue_park(mp_obj_t self_in, mp_obj_t obj, int slot
             entry_alloc_slots(entry);
         }
     }
+    __ASSERT(entry->ioq->task[slot] == MP_OBJ_NULL, "uevent: parking over a parked task");
     entry->ioq->task[slot] = task;
     self->poller->tasks_parked++;
     uevent_asyncio_task_parked();
@@ -177,6 +180,7 @@ static mp_obj_t entry_remove_task(mp_obj_t entry_in, mp_obj_t task) {
         if (entry->ioq->task[slot] == task) {
             entry->ioq->task[slot] = MP_OBJ_NULL;
             entry->orphans &= ~(1 << slot);
+            __ASSERT(entry->poller->tasks_parked > 0, "uevent: tasks_parked underflow");
             entry->poller->tasks_parked--;
             uevent_entry_end(entry, 1 << slot);
         }
@@ -196,6 +200,7 @@ static void wake_slot(uevent_entry_obj_t *entry, int slot, mp_obj_t *push) {
     }
     entry->ioq->task[slot] = MP_OBJ_NULL;
     entry->orphans &= ~(1 << slot);
+    __ASSERT(entry->poller->tasks_parked > 0, "uevent: tasks_parked underflow");
     entry->poller->tasks_parked--;
     push[2] = task;
     mp_call_method_n_kw(1, 0, push);
@@ -212,6 +217,7 @@ static void keep_until_sleep(uevent_ioqueue_obj_t *self, uevent_entry_obj_t *ent
     if (self->kept_count >= UEVENT_KEPT_MAX) {
         uevent_ioqueue_end_idle(MP_OBJ_FROM_PTR(self));
     }
+    __ASSERT(self->kept_count < UEVENT_KEPT_MAX, "uevent: kept chain over its limit");
     slots->kept_next = self->kept;
     slots->kept = true;
     self->kept = entry;
@@ -234,6 +240,7 @@ void uevent_ioqueue_end_idle(mp_obj_t self_in) {
             uevent_entry_end(entry, UEVENT_ALL);
         }
     }
+    __ASSERT(self->kept_count == 0, "uevent: kept_count out of step with the chain");
 }
 
 void uevent_ioqueue_end_run(mp_obj_t self_in) {

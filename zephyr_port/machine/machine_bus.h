@@ -19,6 +19,7 @@ typedef struct _machine_bus_kind_t {
 // The ready device that `id` names: a node label or alias from the board
 // table, an index into it, or a Zephyr device name. Sets *name to the name
 // to show. Raises ValueError, TypeError or OSError with a message.
+// Context: Python thread, GIL held; may raise.
 const struct device *machine_bus_find(const machine_bus_kind_t *kind, mp_obj_t id, qstr *name);
 
 #endif // UEVENT_PORT_MACHINE_BUS_H

@@ -13,7 +13,7 @@ extern volatile uint32_t port_hard_irq_depth;
 
 // True in an ISR or while a hard IRQ handler runs (gpio-emul runs those in
 // the caller's thread): nothing may block or take the GIL there.
-// Any context.
+// Context: any (ISR-safe).
 static inline bool port_in_hard_irq(void) {
     return port_hard_irq_depth > 0 || k_is_in_isr();
 }

@@ -9,15 +9,18 @@
 
 // MicroPython's mpirq with the port's hard IRQ context around it (below):
 // mp_irq_handler(irq), which disables an irq whose hard handler raised.
-// ISR-safe (the source's ISR calls it).
+// The source's ISR calls it (gpio-emul: the caller's thread).
+// Context: any (ISR-safe).
 void port_irq_handler(mp_irq_obj_t *irq);
 // mp_irq_dispatch(handler, parent, ishard): schedules a soft handler, calls
-// a hard one now; -1 if that raised (printed). ISR-safe.
+// a hard one now; -1 if that raised (printed).
+// Context: any (ISR-safe).
 int port_irq_dispatch(mp_obj_t handler, mp_obj_t parent, bool ishard);
 
 // Calls handler(arg) as a hard IRQ handler, without printing: *result is
 // what handler returned, or the exception it raised (then false). arg
-// MP_OBJ_NULL calls handler(). ISR-safe (the test hooks' in_isr()).
+// MP_OBJ_NULL calls handler() (the test hooks' in_isr()).
+// Context: any (ISR-safe).
 bool port_call_hard_irq_result(mp_obj_t handler, mp_obj_t arg, mp_obj_t *result);
 
 #endif // UEVENT_PORT_IRQ_H

@@ -2,6 +2,8 @@
 #ifndef UEVENT_PORT_MAIN_H
 #define UEVENT_PORT_MAIN_H
 
+// main() calls it once; it runs every soft reset itself.
+// Context: boot or soft reset only.
 int micropython_main(void);
 
 #endif // UEVENT_PORT_MAIN_H

@@ -5,10 +5,10 @@
 
 #if defined(CONFIG_UEVENT_TEST_HOOKS)
 // Soft reset: stop the hooks' timers and storms before the heap goes.
-// Python thread.
+// Context: boot or soft reset only.
 void uevent_test_deinit(void);
 // poll_ms popped an entry: an ISR's raise right there, on request.
-// Python thread, GIL held.
+// Context: Python thread, GIL held; never raises.
 void uevent_test_after_pop(void);
 #endif
 

@@ -21,6 +21,7 @@
  * timeout.
  */
 #include <zephyr/kernel.h>
+#include <zephyr/sys/__assert.h>
 
 #include "py/mphal.h"
 #include "py/mpthread.h"
@@ -46,6 +47,7 @@ void port_wait_init(void) {
 }
 
 void port_waker_reset(size_t index) {
+    __ASSERT(index < PORT_WAKERS, "port_wait: waker index out of range");
     k_spinlock_key_t key = k_spin_lock(&port_wake_lock);
     port_waker_t *w = &port_wakers[index];
     k_poll_signal_init(&w->signal);
@@ -58,6 +60,7 @@ void port_waker_reset(size_t index) {
 }
 
 void port_waker_hold(port_waker_t *w, void (*release)(void *held), void *held) {
+    __ASSERT(w->held_release == NULL, "port_wait: a waker holds two things");
     w->held = held;
     w->held_release = release;
 }
@@ -68,6 +71,7 @@ void port_waker_unhold(port_waker_t *w) {
 }
 
 void port_waker_abandon(size_t index) {
+    __ASSERT(index < PORT_WAKERS, "port_wait: waker index out of range");
     port_waker_t *w = &port_wakers[index];
     void (*release)(void *held) = w->held_release;
     void *held = w->held;
@@ -100,6 +104,7 @@ static port_waker_t *port_waker_lookup(void) {
     #else
     int index = k_current_get() == port_main_thread ? 0 : -1;
     #endif
+    __ASSERT(index < PORT_WAKERS, "port_wait: waker index out of range");
     return index < 0 ? NULL : &port_wakers[index];
 }
 
@@ -131,7 +136,10 @@ uint32_t port_sched_runs(void) {
 }
 
 bool port_waker_arm(port_waker_t *w, uint8_t reasons) {
+    __ASSERT(reasons != 0 && (reasons & ~PORT_WAKE_ALL) == 0, "port_wait: unknown wake reasons");
     k_spinlock_key_t key = k_spin_lock(&port_wake_lock);
+    // One wait at a time per thread: the last one disarmed.
+    __ASSERT(w->listen == 0, "port_wait: waker armed twice");
     bool sleep = (w->pending & reasons) == 0;
     if (sleep) {
         k_poll_signal_reset(&w->signal);

@@ -25,6 +25,7 @@ enum {
 // PORT_FLASH_LAYOUT_OK and the page size in *page_size when every page of
 // [start, start + size) lies inside it and has one size; else the problem
 // (PORT_FLASH_LAYOUT_*), or the negative errno of a failed lookup.
+// Context: any (ISR-safe) when `page` is.
 static inline int port_flash_layout(port_flash_page_fn page, void *ctx, uint32_t start, uint32_t size,
     uint32_t *page_size) {
     uint32_t end = start + size;

@@ -52,16 +52,20 @@ extern uevent_board_source_t uevent_board_sources[];
 extern const size_t uevent_board_source_count;
 // Name (node label, `label`, alias) -> source object.
 extern const mp_obj_dict_t uevent_board_sources_dict;
+// Context: boot or soft reset only.
 void uevent_board_sources_init(void);
 
 // Rendered by codegen: devicetree names for machine.Pin and machine.UART.
 // Each returns NULL for an unknown name.
 // GPIO controllers by node label ("gpio0").
+// Context: any (ISR-safe).
 const struct device *uevent_board_gpio_controller(qstr node_label);
 // Single pins by node label or alias of gpio-leds / gpio-keys children and
 // uevent,pin-source nodes ("led0", "sw0").
+// Context: any (ISR-safe).
 const struct gpio_dt_spec *uevent_board_named_pin(qstr name);
 // UARTs by node label ("uart1").
+// Context: any (ISR-safe).
 const struct device *uevent_board_uart(qstr node_label);
 // I2C and SPI controllers with status okay, in devicetree order: the index
 // is machine.I2C(index). dev is NULL when the build has no driver for it.
@@ -73,23 +77,30 @@ typedef struct _uevent_board_bus_t {
 } uevent_board_bus_t;
 extern const uevent_board_bus_t uevent_board_i2c_buses[];
 extern const size_t uevent_board_i2c_bus_count;
+// Context: any (ISR-safe).
 int uevent_board_i2c_bus(qstr name);
 extern const uevent_board_bus_t uevent_board_spi_buses[];
 extern const size_t uevent_board_spi_bus_count;
+// Context: any (ISR-safe).
 int uevent_board_spi_bus(qstr name);
 
 // Hand-written helpers the rendered code calls.
 extern const mp_obj_type_t uevent_board_source_type;
 // Configures the pin of a BUTTON/PIN source and installs `isr` as its callback.
+// Context: boot or soft reset only.
 int uevent_board_pin_setup(uevent_board_source_t *bs, gpio_callback_handler_t isr);
 // The interrupt edges a ready BUTTON/PIN source has on (dev, pin), 0 if no
 // source uses it: machine.Pin gives them back when it drops its own IRQ.
+// Context: any (ISR-safe).
 gpio_flags_t uevent_board_pin_edges(const struct device *dev, gpio_pin_t pin);
 // Called from a source's ISR callback: raises now, or after the debounce time.
+// Context: any (ISR-safe).
 void uevent_board_pin_fired(uevent_board_source_t *bs);
 // Checks a UART source (machine.UART owns its interrupt).
+// Context: boot or soft reset only.
 int uevent_board_uart_setup(uevent_board_source_t *bs);
 // Sets up a counter source to raise EVENT on each top-value wrap.
+// Context: boot or soft reset only.
 int uevent_board_counter_setup(uevent_board_source_t *bs);
 
 #endif // UEVENT_BOARD_H

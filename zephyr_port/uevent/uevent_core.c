@@ -8,6 +8,7 @@
  * it never scans all entries. The race analysis is in docs/uevent.md.
  */
 #include <string.h>
+#include <zephyr/sys/__assert.h>
 
 #include "uevent_backend.h"
 #include "uevent_core.h"
@@ -47,6 +48,8 @@ void uevent_source_init(uevent_source_t *src) {
 
 static void ready_push(uevent_entry_t *e) {
     uevent_poller_core_t *p = e->poller;
+    __ASSERT(e->in_use && !e->queued, "uevent: queueing a free or already queued entry");
+    __ASSERT((p->ready_head == NULL) == (p->ready_count == 0), "uevent: ready_count out of step");
     e->ready_next = NULL;
     e->ready_prev = p->ready_tail;
     if (p->ready_tail != NULL) {
@@ -61,6 +64,10 @@ static void ready_push(uevent_entry_t *e) {
 
 static void ready_remove(uevent_entry_t *e) {
     uevent_poller_core_t *p = e->poller;
+    // Queued on exactly its own poller's ready queue.
+    __ASSERT(e->queued && p->ready_count > 0, "uevent: removing an entry that is not queued");
+    __ASSERT(e->ready_prev != NULL || p->ready_head == e, "uevent: queued entry is not on its poller's queue");
+    __ASSERT(e->ready_next != NULL || p->ready_tail == e, "uevent: queued entry is not on its poller's queue");
     if (e->ready_prev != NULL) {
         e->ready_prev->ready_next = e->ready_next;
     } else {
@@ -74,12 +81,15 @@ static void ready_remove(uevent_entry_t *e) {
     e->ready_next = e->ready_prev = NULL;
     p->ready_count--;
     e->queued = false;
+    __ASSERT((p->ready_head == NULL) == (p->ready_count == 0), "uevent: ready_count out of step");
 }
 
 static void armed_count_update(uint16_t before, uint16_t after) {
+    __ASSERT(((before | after) & ~UEVENT_ALL) == 0, "uevent: armed bits outside UEVENT_ALL");
     if (before == 0 && after != 0) {
         uevent_stats.entries_armed++;
     } else if (before != 0 && after == 0) {
+        __ASSERT(uevent_stats.entries_armed > 0, "uevent: entries_armed underflow");
         uevent_stats.entries_armed--;
     }
 }
@@ -93,6 +103,7 @@ static void entry_check_ready(uevent_entry_t *e) {
 }
 
 static void entry_raise_locked(uevent_entry_t *e, uint16_t events) {
+    __ASSERT((events & ~UEVENT_ALL) == 0, "uevent: raised bits outside UEVENT_ALL");
     if ((e->pending & events) == events) {
         uevent_stats.coalesced++;
     }
@@ -104,6 +115,7 @@ void uevent_source_raise(uevent_source_t *src, uint16_t events) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     src->raised++;
     for (uevent_entry_t *e = src->subscribers; e != NULL; e = e->sub_next) {
+        __ASSERT(e->in_use && e->source == src, "uevent: a subscriber is not this source's entry");
         uevent_stats.raised++;
         entry_raise_locked(e, events);
     }
@@ -117,6 +129,7 @@ void uevent_core_entry_raise(uevent_entry_t *entry, uint16_t events) {
 }
 
 void uevent_core_entry_set_pending(uevent_entry_t *entry, uint16_t events) {
+    __ASSERT((events & ~UEVENT_ALL) == 0, "uevent: pending bits outside UEVENT_ALL");
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     entry->pending |= events;
     entry_check_ready(entry);
@@ -129,6 +142,8 @@ uevent_poller_core_t *uevent_core_poller_alloc(void) {
     for (size_t i = 0; i < CONFIG_UEVENT_MAX_POLLERS; i++) {
         if (!poller_cores[i].in_use && poller_cores[i].sleepers == 0) {
             found = &poller_cores[i];
+            // Freed with all its entries, and no thread left in k_poll on it.
+            __ASSERT(found->entries == NULL && found->ready_head == NULL, "uevent: a free poller slot still has entries");
             struct k_poll_signal *signal = found->signal;
             memset(found, 0, sizeof(*found));
             found->signal = signal;
@@ -157,6 +172,7 @@ static void entry_free_locked(uevent_entry_t *e);
 void uevent_core_poller_free(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     while (poller->entries != NULL) {
+        __ASSERT(poller->entries->in_use && poller->entries->poller == poller, "uevent: poller's entry list is corrupt");
         entry_free_locked(poller->entries);
     }
     if (poller->in_use) {
@@ -164,6 +180,7 @@ void uevent_core_poller_free(uevent_poller_core_t *poller) {
         poller->ready_head = poller->ready_tail = NULL;
         poller->ready_count = 0;
         poller->polled = NULL;
+        __ASSERT(uevent_stats.pollers_in_use > 0, "uevent: pollers_in_use underflow");
         uevent_stats.pollers_in_use--;
     }
     k_spin_unlock(&uevent_lock, key);
@@ -174,9 +191,11 @@ bool uevent_core_entry_pool_empty(void) {
 }
 
 uevent_entry_t *uevent_core_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user) {
+    __ASSERT(poller != NULL && poller->in_use, "uevent: entry for a poller not in use");
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
     uevent_entry_t *e = entry_free_list;
     if (e != NULL) {
+        __ASSERT(!e->in_use && !e->queued && e->poller == NULL, "uevent: an entry on the free list is in use");
         entry_free_list = e->sub_next;
         uint16_t generation = e->generation;
         memset(e, 0, sizeof(*e));
@@ -216,6 +235,9 @@ static void entry_free_locked(uevent_entry_t *e) {
     if (!e->in_use) {
         return;
     }
+    // Still on its poller's list of entries.
+    __ASSERT(e->poller != NULL && (e->poller_prev != NULL || e->poller->entries == e),
+        "uevent: freeing an entry its poller does not have");
     if (e->queued) {
         ready_remove(e);
     }
@@ -233,16 +255,20 @@ static void entry_free_locked(uevent_entry_t *e) {
         e->poller_next->poller_prev = e->poller_prev;
     }
     armed_count_update(e->armed, 0);
+    __ASSERT(uevent_stats.entries_in_use > 0, "uevent: entries_in_use underflow");
     uevent_stats.entries_in_use--;
+    // Bumped: a Python entry still holding this slot sees it is stale.
     uint16_t generation = e->generation + 1;
     memset(e, 0, sizeof(*e));
     e->generation = generation;
+    __ASSERT(!e->in_use && !e->queued, "uevent: a freed entry still in use");
     e->sub_next = entry_free_list;
     entry_free_list = e;
 }
 
 void uevent_core_entry_free(uevent_entry_t *entry) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    __ASSERT(entry->in_use, "uevent: freeing an entry not in use");
     entry_free_locked(entry);
     k_spin_unlock(&uevent_lock, key);
 }
@@ -268,7 +294,9 @@ static uint16_t entry_level(uevent_entry_t *e) {
 }
 
 void uevent_core_entry_arm(uevent_entry_t *entry, uint16_t mask) {
+    __ASSERT((mask & ~UEVENT_ALL) == 0, "uevent: arming bits outside UEVENT_ALL");
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    __ASSERT(entry->in_use, "uevent: arming an entry not in use");
     uint16_t before = entry->armed;
     entry->armed |= mask;
     if (entry->source != NULL && entry->source->level != NULL) {
@@ -309,6 +337,7 @@ static uint16_t entry_deliver_locked(uevent_entry_t *entry) {
         uint16_t stream_bits = UEVENT_READ | UEVENT_WRITE;
         entry->pending = (entry->pending & ~stream_bits) | (entry_level(entry) & stream_bits);
     }
+    __ASSERT(((entry->pending | entry->armed) & ~UEVENT_ALL) == 0, "uevent: pending or armed bits outside UEVENT_ALL");
     uint16_t flags = entry->pending & entry->armed;
     uint16_t before = entry->armed;
     entry->pending &= ~flags;
@@ -325,6 +354,7 @@ uevent_entry_t *uevent_core_poller_pop(uevent_poller_core_t *poller, uint16_t *f
     uevent_entry_t *e;
     *flags = 0;
     while ((e = poller->ready_head) != NULL) {
+        __ASSERT(e->poller == poller, "uevent: another poller's entry on this ready queue");
         ready_remove(e);
         *flags = entry_deliver_locked(e);
         if (*flags) {
@@ -357,6 +387,7 @@ void uevent_core_poller_take_notify(uevent_poller_core_t *poller) {
 
 void uevent_core_poller_sleep_begin(uevent_poller_core_t *poller) {
     k_spinlock_key_t key = k_spin_lock(&uevent_lock);
+    __ASSERT(poller->in_use, "uevent: sleeping on a poller not in use");
     __ASSERT(poller->sleepers < UINT8_MAX, "uevent: too many threads sleep on one poller");
     poller->sleepers++;
     k_spin_unlock(&uevent_lock, key);

@@ -66,51 +66,69 @@ typedef struct uevent_stats {
 } uevent_stats_t;
 
 // Set up by the rendered backend at boot.
+// Context: boot or soft reset only.
 void uevent_core_init(uevent_entry_t *entries, size_t n_entries);
 // Lock guarding every uevent list.
 extern struct k_spinlock uevent_lock;
 extern uevent_stats_t uevent_stats;
 
+// Context: Python thread, GIL held; never raises.
 uevent_poller_core_t *uevent_core_poller_alloc(void);
 // True while a closed poller's slot waits for a thread to leave k_poll on it.
+// Context: Python thread, GIL held; never raises.
 bool uevent_core_poller_slot_pinned(void);
 // Frees the poller and every entry it still has.
+// Context: Python thread, GIL held; never raises.
 void uevent_core_poller_free(uevent_poller_core_t *poller);
 
 // Entry pool: NULL when the board's capacity is used up.
+// Context: Python thread, GIL held; never raises.
 uevent_entry_t *uevent_core_entry_alloc(uevent_poller_core_t *poller, uevent_source_t *source, void *user);
 // True when every entry of the pool is in use.
+// Context: Python thread, GIL held; never raises.
 bool uevent_core_entry_pool_empty(void);
+// Context: Python thread, GIL held; never raises.
 void uevent_core_entry_free(uevent_entry_t *entry);
 
 // Arms `mask` (OR-ed in). For a source with a level function, READ/WRITE
 // pending bits are re-read from it (stream readiness is a level).
+// Context: Python thread, GIL held; never raises.
 void uevent_core_entry_arm(uevent_entry_t *entry, uint16_t mask);
+// Context: Python thread, GIL held; never raises.
 void uevent_core_entry_disarm(uevent_entry_t *entry, uint16_t mask);
 // Marks `events` pending on one entry (explicit polling).
+// Context: Python thread, GIL held; never raises.
 void uevent_core_entry_raise(uevent_entry_t *entry, uint16_t events);
 // The same for a source's state at registration (a set Flag): not a raise,
 // so neither counted nor coalesced.
+// Context: Python thread, GIL held; never raises.
 void uevent_core_entry_set_pending(uevent_entry_t *entry, uint16_t events);
 
 // Starts a poll_ms round: resets the poller signal, then returns (and
 // clears) whether notify() happened. Any raise after the reset raises the
 // signal again, so the next k_poll cannot miss it.
+// Context: Python thread, GIL held; never raises.
 bool uevent_core_poller_begin(uevent_poller_core_t *poller);
 // Pops one ready entry and takes delivery: *flags = pending & armed (READ and
 // WRITE re-validated by the level), which are disarmed. NULL when empty.
+// Context: Python thread, GIL held; never raises.
 uevent_entry_t *uevent_core_poller_pop(uevent_poller_core_t *poller, uint16_t *flags);
 // Entries queued now (an ISR may queue more right after).
+// Context: Python thread, GIL held; never raises.
 size_t uevent_core_poller_ready_count(uevent_poller_core_t *poller);
 // poller.notify(): counted in stats, then uevent_core_poller_wake.
+// Context: any (ISR-safe).
 void uevent_core_poller_notify(uevent_poller_core_t *poller);
 // Ends the poller's current or next poll_ms round (close, a notify given
 // back after an exception); not counted as a notify.
+// Context: any (ISR-safe).
 void uevent_core_poller_wake(uevent_poller_core_t *poller);
 // poll_ms returns: notify()s up to now are taken by this return.
+// Context: Python thread, GIL held; never raises.
 void uevent_core_poller_take_notify(uevent_poller_core_t *poller);
 // A thread is about to sleep on the poller's signal (GIL held), and has
 // left k_poll (GIL held again): the slot is not reused in between.
+// Context: Python thread, GIL held; never raises.
 void uevent_core_poller_sleep_begin(uevent_poller_core_t *poller);
 void uevent_core_poller_sleep_end(uevent_poller_core_t *poller);
 

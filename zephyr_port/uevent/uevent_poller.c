@@ -11,6 +11,7 @@
  * the core step it backs (a poller slot, a subscription, a delivery).
  */
 #include <string.h>
+#include <zephyr/sys/__assert.h>
 
 #include "py/gc.h"
 #include "py/mphal.h"
@@ -58,6 +59,7 @@ uevent_entry_t *uevent_entry_core(uevent_entry_obj_t *self) {
         self->core = NULL;
         return NULL;
     }
+    __ASSERT(core->poller == self->poller->core, "uevent: entry's core slot is another poller's");
     return core;
 }
 
@@ -150,6 +152,7 @@ uevent_entry_obj_t *uevent_poller_add(uevent_poller_obj_t *self, mp_obj_t obj, u
         mp_raise_msg_varg(&mp_type_OSError,
             MP_ERROR_TEXT("uevent entries used up (CONFIG_UEVENT_MAX_ENTRIES=%d)"), CONFIG_UEVENT_MAX_ENTRIES);
     }
+    __ASSERT(core->in_use && core->user == entry && core->poller == self->core, "uevent: new core entry not ours");
     entry->core = core;
     entry->generation = core->generation;
     // Subscribed now: a Flag set from here on raises the entry itself, so
@@ -301,7 +304,9 @@ static mp_obj_t collect_ready(uevent_poller_obj_t *self, mp_obj_t result) {
             break;
         }
         AFTER_POP_TEST_HOOK();
+        __ASSERT(flags != 0 && (flags & ~UEVENT_ALL) == 0, "uevent: popped entry with no valid flags");
         uevent_entry_obj_t *entry = e->user;
+        __ASSERT(entry->poller == self, "uevent: popped another poller's entry");
         if (entry->round == round) {
             entry->flags |= flags;
             continue;
@@ -345,6 +350,7 @@ static void poller_sleep(uevent_poller_obj_t *self, k_timeout_t wait) {
     // Another thread may close the poller while this one has no GIL: the
     // core slot stays ours (not reused) until this thread is back.
     uevent_poller_core_t *core = self->core;
+    __ASSERT(core != NULL && core->waiting, "uevent: sleeping outside poll_ms");
     struct k_poll_event events[2];
     k_poll_event_init(&events[0], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, core->signal);
     k_poll_event_init(&events[1], K_POLL_TYPE_SIGNAL, K_POLL_MODE_NOTIFY_ONLY, &waker->signal);

@@ -31,12 +31,12 @@ typedef struct _uevent_source_p_t {
     // the reason when obj cannot be registered now, such as a Pin with no
     // IRQ edges or a board source whose device is not ready. NULL: this
     // object is polled through base.stream's ioctl instead (sys.stdout).
-    // Python thread, GIL held; may raise, must not block.
+    // Context: Python thread, GIL held; may raise (must not block).
     uevent_source_t *(*source)(mp_obj_t obj);
     // Optional (NULL: none): the events already true for a new
     // registration, such as a set Flag's EVENT. Read after the entry is
     // subscribed, so a raise in between is not missed.
-    // Python thread, GIL held; must not raise or allocate.
+    // Context: Python thread, GIL held; never raises (nor allocates).
     uint16_t (*initial_events)(mp_obj_t obj);
     // An edge source (a Pin, a Timer, a board source): EVENT only, raised
     // from an ISR, registered by identity; asyncio's IO queue keeps its
@@ -45,7 +45,8 @@ typedef struct _uevent_source_p_t {
 } uevent_source_p_t;
 
 // The source protocol of obj's type, or NULL if it is not a source type.
-// Any context; O(1).
+// O(1).
+// Context: any (ISR-safe).
 static inline const uevent_source_p_t *uevent_source_protocol(mp_obj_t obj) {
     const mp_obj_type_t *type = mp_obj_get_type(obj);
     if (!(type->flags & UEVENT_TYPE_FLAG_SOURCE)) {

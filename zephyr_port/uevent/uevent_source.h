@@ -21,7 +21,8 @@ struct uevent_source;
 
 // Optional: what a stream source reports now (READ/WRITE bits). Stream
 // readiness is a level, so it is checked again when READ or WRITE is armed
-// or delivered; EVENT is always an edge. Called with uevent_lock held.
+// or delivered; EVENT is always an edge.
+// Context: any (ISR-safe), with uevent_lock held.
 typedef uint16_t (*uevent_level_fn_t)(struct uevent_source *src);
 
 typedef struct uevent_source {
@@ -34,13 +35,16 @@ typedef struct uevent_source {
 } uevent_source_t;
 
 // Sets up a source; `level` may be NULL.
+// Context: Python thread, GIL held; never raises.
 void uevent_source_init(uevent_source_t *src);
 void uevent_source_init_level(uevent_source_t *src, uevent_level_fn_t level);
 // Detaches every entry (the source object is going away).
+// Context: Python thread, GIL held; never raises.
 void uevent_source_detach_all(uevent_source_t *src);
 
 // Marks `events` pending on every entry armed for them and wakes their
 // pollers. Safe from ISRs, other threads and soft callbacks; never allocates.
+// Context: any (ISR-safe).
 void uevent_source_raise(uevent_source_t *src, uint16_t events);
 
 #endif // UEVENT_SOURCE_H

@@ -11,9 +11,11 @@
 #include <zephyr/kernel.h>
 
 // Initialises every signal and hands the entry pool to uevent_core_init().
+// Context: boot or soft reset only.
 void uevent_backend_init(void);
 
 // Signal of poller `i` (0 <= i < CONFIG_UEVENT_MAX_POLLERS), NULL beyond.
+// Context: any (ISR-safe).
 struct k_poll_signal *uevent_backend_poller_signal(size_t i);
 
 #endif // UEVENT_BACKEND_H
