@@ -22,7 +22,7 @@ ROWS = {
         "N=256: edge -> poller returns, median",
         MEDIAN,
     ),
-    "a timer ISR sets a ThreadSafeFlag 2,000 times/s: events lost": (
+    "a timer ISR signals a task 2,000 times/s: events lost": (
         "ISR at 2,000/s: handled/s (lost %)",
         LOST,
     ),
