@@ -1,9 +1,12 @@
 // Calling Python from a hard IRQ (ISR context) safely.
 //
-// MicroPython's mpirq (shared/runtime/mpirq.c) calls a hard handler with the
-// scheduler and the heap locked, prints what it raised and, through
-// mp_irq_handler, disables that irq. Around it the port adds what its hard
-// IRQs need besides: the ISR's own stack for the stack check (only in an
+// Pin and Timer IRQs are MicroPython's mpirq (shared/runtime/mpirq.c): the
+// irq object, soft handlers scheduled by mp_irq_dispatch, and an irq whose
+// hard handler raised disabled as mp_irq_handler does. A hard handler is
+// called as mp_irq_dispatch calls it (scheduler and heap locked, what it
+// raised printed), except that here printing that exception cannot escape
+// (hard_irq_dispatch). Around it the port adds what its hard IRQs need
+// besides: the ISR's own stack for the stack check (only in an
 // ISR: gpio-emul calls handlers in the caller's thread, on that thread's
 // stack), the depth port_in_hard_irq() reads, a Ctrl-C pending for the
 // interrupted code held back, and the IO wake at the end.
@@ -81,24 +84,37 @@ static void hard_irq_leave(hard_irq_ctx_t *ctx) {
     #endif
 }
 
-// mp_irq_dispatch's hard path prints the handler's exception after its own
-// NLR frame is gone, with the heap locked: an exception while printing (a
-// message whose __str__ allocates or raises) would escape the hard IRQ,
-// out of an ISR, leaving the heap and the scheduler locked. Caught here:
-// the print ends with a note, and the handler counts as having raised.
+// A hard handler's call: mp_irq_dispatch's hard path, with one change.
+// Upstream prints the handler's exception after its NLR frame is gone,
+// with the heap locked, so an exception while printing (a message whose
+// __str__ allocates or raises) escapes the hard IRQ: out of an ISR, with
+// the heap and the scheduler left locked. Here the print has a frame of
+// its own, entered only when the handler raised. Returns -1 then, as
+// mp_irq_dispatch does. Context: any (ISR-safe), inside hard_irq_enter.
 static int hard_irq_dispatch(mp_obj_t handler, mp_obj_t parent) {
-    int ret;
+    if (handler == mp_const_none) {
+        return 0;
+    }
+    int ret = 0;
+    mp_sched_lock();
+    gc_lock();
     nlr_buf_t nlr;
     if (nlr_push(&nlr) == 0) {
-        ret = mp_irq_dispatch(handler, parent, true);
+        mp_call_function_1(handler, parent);
         nlr_pop();
     } else {
-        // Only that print raises here, inside mp_irq_dispatch's locks.
-        gc_unlock();
-        mp_sched_unlock();
-        mp_print_str(MICROPY_ERROR_PRINTER, "<exception could not be printed>\n");
         ret = -1;
+        mp_obj_t exc = MP_OBJ_FROM_PTR(nlr.ret_val);
+        if (nlr_push(&nlr) == 0) {
+            mp_printf(MICROPY_ERROR_PRINTER, "Uncaught exception in IRQ callback handler\n");
+            mp_obj_print_exception(MICROPY_ERROR_PRINTER, exc);
+            nlr_pop();
+        } else {
+            mp_print_str(MICROPY_ERROR_PRINTER, "<exception could not be printed>\n");
+        }
     }
+    gc_unlock();
+    mp_sched_unlock();
     return ret;
 }
 

@@ -7,13 +7,14 @@
 #include "shared/runtime/mpirq.h"
 #include "port_hard_irq.h"
 
-// MicroPython's mpirq with the port's hard IRQ context around it (below):
-// mp_irq_handler(irq), which disables an irq whose hard handler raised.
+// mp_irq_handler(irq) with the port's hard IRQ context around a hard
+// handler (port_irq.c): runs or schedules it; disables an irq whose hard
+// handler raised.
 // The source's ISR calls it (gpio-emul: the caller's thread).
 // Context: any (ISR-safe).
 void port_irq_handler(mp_irq_obj_t *irq);
-// mp_irq_dispatch(handler, parent, ishard): schedules a soft handler, calls
-// a hard one now; -1 if that raised (printed).
+// As mp_irq_dispatch(handler, parent, ishard): schedules a soft handler,
+// calls a hard one now; -1 if that raised (printed).
 // Context: any (ISR-safe).
 int port_irq_dispatch(mp_obj_t handler, mp_obj_t parent, bool ishard);
 
