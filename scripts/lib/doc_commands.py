@@ -9,8 +9,11 @@ comment right before it says so (docs/README.md, "Commands in the docs"):
 
     <!-- doc-test: run from=workspace -->     run the block's commands from the
                                               west workspace folder (the
-                                              repository is main/ there) or
-                                              from=repo (its root)
+                                              repository is main/ there),
+                                              from=repo (its root) or
+                                              from=empty (an empty folder
+                                              outside any west workspace,
+                                              as on a new laptop)
     <!-- doc-test: output -->                 what the last command before it
                                               prints: every line, in order
                                               ("..." in a line: any text); in
@@ -20,7 +23,14 @@ comment right before it says so (docs/README.md, "Commands in the docs"):
     <!-- doc-test: not-run because ... -->    a QEMU command left out, and why
 
 Options of `run`: skip=PREFIX (leave out commands starting with PREFIX),
-subst=OLD=>NEW (placeholder in the commands), timeout=SECONDS (per command).
+subst=OLD=>NEW (placeholder in the commands; repeatable; $UE_DOC_REPO in NEW
+is the repository's path), timeout=SECONDS (per command).
+
+The from=empty blocks of a file run one after another in one reader's
+terminal: `cd`, `export` and `source` carry over to the next command, and
+the shell starts with none of the project's set-up (no .venv, no Zephyr or
+toolchain variables). On a machine with offline snapshots (--offline-west),
+the command `west update` runs as `offline-west --update`.
 Interactive commands (`west build ... -t run`, `scripts/run-qemu` with no
 script) run until their output block is seen, then are stopped.
 
@@ -35,6 +45,7 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,7 +56,29 @@ from pathlib import Path
 
 MARKER = re.compile(r"^<!--\s*doc-test:\s*(.*?)\s*-->\s*$")
 QEMU_COMMAND = re.compile(r"(-[bp]\s+(qemu_|mps2_)|scripts/run-qemu|west build\b.*\s-t\s+run\b)")
-COMMAND_START = ("west ", "scripts/", "python3 ", "cp ", "mkdir ", "cd ", "echo ")
+COMMAND_START = (
+    "west ",
+    "scripts/",
+    "python3 ",
+    "cp ",
+    "mkdir ",
+    "cd ",
+    "echo ",
+    "git ",
+    "source ",
+    "pip ",
+    "export ",
+    "ls ",
+)
+# What a reader's new terminal does not have: the project's set-up.
+SETUP_VARIABLES = (
+    "ZEPHYR_BASE",
+    "ZEPHYR_MODULES",
+    "ZEPHYR_TOOLCHAIN_VARIANT",
+    "GNUARMEMB_TOOLCHAIN_PATH",
+    "VIRTUAL_ENV",
+    "MICROPY_DIR",
+)
 INLINE_CODE = re.compile(r"`([^`]+)`")
 EXCLUDED_DIRS = {"build", ".venv", ".git", "node_modules"}
 
@@ -88,6 +121,12 @@ class Block:
     def options(self) -> dict[str, str]:
         words = shlex.split(self.marker or "")[1:]
         return dict(w.split("=", 1) for w in words if "=" in w)
+
+    def substitutions(self) -> list[tuple[str, str]]:
+        """The subst=OLD=>NEW options, in order."""
+        words = shlex.split(self.marker or "")[1:]
+        found = [w.split("=", 1)[1] for w in words if w.startswith("subst=")]
+        return [(old, new) for old, _, new in (f.partition("=>") for f in found)]
 
     def where(self) -> str:
         return f"{self.path}:{self.line}"
@@ -162,6 +201,12 @@ def problems(root: Path, path: Path) -> list[str]:
             )
         elif block.kind not in (None, "run", "output", "not-run"):
             errors.append(f"{block.where()}: unknown doc-test marker '{block.marker}'")
+        elif block.kind == "run" and block.options().get("from", "workspace") not in (
+            "workspace",
+            "repo",
+            "empty",
+        ):
+            errors.append(f"{block.where()}: from= must be workspace, repo or empty")
         elif block.kind == "not-run" and len((block.marker or "").split()) < 3:
             errors.append(f"{block.where()}: doc-test: not-run needs a reason")
     # A command in running text must also be in a block that runs.
@@ -282,13 +327,68 @@ class Session:
         self.log.write_bytes(bytes(self.output))
 
 
+class Terminal:
+    """A reader's terminal for from=empty blocks: it starts in an empty folder
+    with none of the project's set-up, and each command starts where the one
+    before it left (its folder and its environment, so `cd`, `export` and
+    `source .venv/bin/activate` carry over)."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.folder = folder
+        self.cwd = folder
+        env = {k: v for k, v in os.environ.items() if k not in SETUP_VARIABLES}
+        venv_bin = str(root / ".venv" / "bin")
+        path = env.get("PATH", "").split(os.pathsep)
+        env["PATH"] = os.pathsep.join(p for p in path if p != venv_bin)
+        env["UE_DOC_REPO"] = str(root)
+        # Not a reader's step, and it changes no build product: ccache hashes
+        # paths relative to this folder, so the next run's builds hit.
+        env["CCACHE_BASEDIR"] = str(folder)
+        env["CCACHE_NOHASHDIR"] = "true"
+        self.env = env
+        self.state = folder.parent / f"{folder.name}.state"
+
+    def script(self, cmd: str) -> str:
+        """`cmd`, then the folder and environment it leaves, saved."""
+        pwd, env = self.state.with_suffix(".pwd"), self.state.with_suffix(".env")
+        save = f"pwd >{shlex.quote(str(pwd))}\nenv -0 >{shlex.quote(str(env))}"
+        return f"{cmd}\n__rc=$?\n{save}\nexit $__rc\n"
+
+    def carry_over(self) -> None:
+        pwd, env = self.state.with_suffix(".pwd"), self.state.with_suffix(".env")
+        if pwd.exists() and env.exists():
+            self.cwd = Path(pwd.read_text().strip())
+            pairs = (e.split("=", 1) for e in env.read_text().split("\0") if "=" in e)
+            self.env = {k: v for k, v in pairs if k not in ("PWD", "OLDPWD", "SHLVL", "_")}
+            pwd.unlink()
+            env.unlink()
+
+
+def workspace_above(folder: Path) -> Path | None:
+    """The west workspace `folder` lies in (a .west folder above it), if any."""
+    for parent in (folder, *folder.parents):
+        if (parent / ".west").is_dir():
+            return parent
+    return None
+
+
 class Runner:
     """Runs the marked blocks of one Markdown file, as a reader would: from a
-    folder of their own in the west workspace (the repository is main/ in it)
-    or from the repository's root (a folder of links to it, so files the
-    commands write stay out of the checkout)."""
+    folder of their own in the west workspace (the repository is main/ in it),
+    from the repository's root (a folder of links to it, so files the
+    commands write stay out of the checkout), or from an empty folder outside
+    any workspace (a Terminal)."""
 
-    def __init__(self, root: Path, folder: Path, log_dir: Path) -> None:
+    def __init__(
+        self,
+        root: Path,
+        folder: Path,
+        log_dir: Path,
+        empty: Path | None = None,
+        offline_west: str | None = None,
+    ) -> None:
+        self.terminal = Terminal(empty, root) if empty is not None else None
+        self.offline_west = offline_west
         self.log_dir = log_dir
         self.home = folder / "home"
         self.cwd = {"workspace": folder / "workspace", "repo": folder / "repo"}
@@ -310,10 +410,11 @@ class Runner:
 
     def command(self, block: Block, cmd: str, options: dict[str, str]) -> None:
         where = options.get("from", "workspace")
-        if "subst" in options:
-            old, new = options["subst"].split("=>", 1)
+        for old, new in block.substitutions():
             cmd = cmd.replace(old, new)
         cmd = re.sub(r"(^|\s)~/", rf"\g<1>{self.home}/", cmd)
+        if cmd == "west update" and self.offline_west:
+            cmd = f"{self.offline_west} --update"  # this machine has no network
         self.finish_session()
         self.count += 1
         log = self.log_dir / f"{self.count:02d}.log"
@@ -321,14 +422,21 @@ class Runner:
         self.last_output = []
         print(f"doc-test: {block.where()}: ({where}) {cmd}", flush=True)
         argv = ["bash", "-c", cmd]
+        cwd, env = self.cwd.get(where), self.env.get(where)
+        if where == "empty":
+            if self.terminal is None:
+                self.record(False, f"{self.last}: from=empty needs doc_commands.py --empty")
+                return
+            argv = ["bash", "-c", self.terminal.script(cmd)]
+            cwd, env = self.terminal.cwd, self.terminal.env
         if is_interactive(cmd):
-            self.session = Session.start(argv, log, cwd=self.cwd[where], env=self.env[where])
+            self.session = Session.start(argv, log, cwd=cwd, env=env)
             return
         try:
             proc = subprocess.run(
                 argv,
-                cwd=self.cwd[where],
-                env=self.env[where],
+                cwd=cwd,
+                env=env,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 timeout=float(options.get("timeout", 900)),
@@ -337,6 +445,8 @@ class Runner:
             rc, out = proc.returncode, proc.stdout
         except subprocess.TimeoutExpired as e:
             rc, out = "a timeout", e.stdout or b""
+        if where == "empty" and self.terminal is not None:
+            self.terminal.carry_over()
         log.write_bytes(out)
         self.last_output = [line.rstrip() for line in out.decode(errors="replace").splitlines()]
         self.record(rc == 0, f"{self.last}: exited with {rc}")
@@ -371,10 +481,17 @@ class Runner:
             print(f"doc-test: FAILED {failure}", flush=True)
 
 
-def run(root: Path, workspace: Path, log_dir: Path, only: list[Path]) -> tuple[int, list[str]]:
+def run(
+    root: Path,
+    workspace: Path,
+    log_dir: Path,
+    only: list[Path],
+    empty: Path | None = None,
+    offline_west: str | None = None,
+) -> tuple[int, list[str]]:
     """Runs the marked blocks of every Markdown file (or of those in `only`);
     each file gets its own folders under `workspace` (which must lie inside
-    the west workspace)."""
+    the west workspace) and under `empty` (which must not)."""
     passed, failed = 0, []
     for path in markdown_files(root):
         if only and path not in only:
@@ -383,7 +500,12 @@ def run(root: Path, workspace: Path, log_dir: Path, only: list[Path]) -> tuple[i
         if not blocks:
             continue
         slug = str(path.with_suffix("")).replace("/", "-")
-        runner = Runner(root, workspace / slug, log_dir / slug)
+        folder = None
+        if empty is not None and any(b.options().get("from") == "empty" for b in blocks):
+            folder = empty / slug
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(parents=True)
+        runner = Runner(root, workspace / slug, log_dir / slug, folder, offline_west)
         try:
             for block in blocks:
                 if block.kind == "output":
@@ -409,6 +531,8 @@ def main() -> int:
     ap.add_argument("--results", type=Path, default=Path("build/doc-test"))
     ap.add_argument("--counts", type=Path, help="write 'passed failed skipped' here")
     ap.add_argument("--file", type=Path, action="append", default=[], help="only this file")
+    ap.add_argument("--empty", type=Path, help="a folder outside any west workspace (from=empty)")
+    ap.add_argument("--offline-west", help="run `west update` as this offline-west --update")
     args = ap.parse_args()
     # A SIGTERM (a timeout around this script) unwinds like Ctrl-C, so the
     # interactive command being checked is stopped with it.
@@ -421,7 +545,17 @@ def main() -> int:
         return 1 if errors else 0
     if args.workspace is None:
         ap.error("run needs --workspace")
-    passed, failures = run(root, args.workspace.resolve(), args.results.resolve(), args.file)
+    empty = args.empty.resolve() if args.empty else None
+    if empty is not None and (above := workspace_above(empty)) is not None:
+        ap.error(f"--empty {empty} lies in the west workspace {above}")
+    passed, failures = run(
+        root,
+        args.workspace.resolve(),
+        args.results.resolve(),
+        args.file,
+        empty,
+        args.offline_west,
+    )
     failed = len(failures) + len(errors)
     for failure in failures:
         print(f"doc-test: FAILED {failure}")

@@ -225,14 +225,24 @@ ue_setup_workspace() {
     export UE_WS
 }
 
-ue_update_workspace() {
-    local offline="" snapshots
+# ue_offline_west: prints the command that stands in for `west update` on a
+# machine with offline snapshots (git config offline-west.snapshots and
+# ../shared/tools/offline-west beside the repository), or nothing.
+ue_offline_west() {
+    local snapshots
     snapshots="$(git config --global offline-west.snapshots 2>/dev/null || true)"
-    if [[ -n "$snapshots" && -x "$UE_ROOT/../shared/tools/offline-west" ]]; then
-        offline="$UE_ROOT/../shared/tools/offline-west"
-    elif [[ -n "$snapshots" && -f "$UE_ROOT/../shared/tools/offline-west" ]]; then
-        offline="bash $UE_ROOT/../shared/tools/offline-west"
+    [[ -n "$snapshots" ]] || return 0
+    if [[ -x "$UE_ROOT/../shared/tools/offline-west" ]]; then
+        echo "$UE_ROOT/../shared/tools/offline-west"
+    elif [[ -f "$UE_ROOT/../shared/tools/offline-west" ]]; then
+        echo "bash $UE_ROOT/../shared/tools/offline-west"
     fi
+}
+
+ue_update_workspace() {
+    local offline snapshots
+    snapshots="$(git config --global offline-west.snapshots 2>/dev/null || true)"
+    offline="$(ue_offline_west)"
     if [[ -n "$snapshots" && -z "$offline" ]]; then
         ue_say "note: offline-west.snapshots is set but $UE_ROOT/../shared/tools/offline-west"
         ue_say "      is missing: trying a plain west update."

@@ -7,6 +7,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
     "doc_commands", ROOT / "scripts" / "lib" / "doc_commands.py"
@@ -159,3 +161,66 @@ def test_session_reports_an_early_end(tmp_path: Path) -> None:
         assert s.expect(["one", "two"], 10) == "the command ended before printing 'two'"
     finally:
         s.stop()
+
+
+def run_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, offline: str | None = None
+) -> tuple[int, list[str]]:
+    """Runs doc.md's blocks, from=empty ones under tmp_path/empty, from a
+    shell that has the project's set-up (ZEPHYR_BASE)."""
+    monkeypatch.setenv("ZEPHYR_BASE", "/somewhere/zephyr")
+    doc = write(tmp_path, text)
+    return dc.run(tmp_path, tmp_path / "ws", tmp_path / "logs", [doc], tmp_path / "empty", offline)
+
+
+def test_from_empty_carries_cd_and_export_over_and_starts_bare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passed, failed = run_empty(
+        tmp_path,
+        monkeypatch,
+        "<!-- doc-test: run from=empty -->\n\n    mkdir a && cd a\n    export GREETING=hello\n\n"
+        "Text.\n\n<!-- doc-test: run from=empty -->\n\n"
+        '    echo "$GREETING from $(basename "$PWD"), ${ZEPHYR_BASE:-no zephyr}"\n\n'
+        "<!-- doc-test: output -->\n\n    hello from a, no zephyr\n",
+    )
+    assert (passed, failed) == (4, [])
+    assert (tmp_path / "empty" / "doc" / "a").is_dir()
+
+
+def test_from_empty_output_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    passed, failed = run_empty(
+        tmp_path,
+        monkeypatch,
+        "<!-- doc-test: run from=empty -->\n\n    export GREETING=hello\n\n"
+        "<!-- doc-test: run from=empty -->\n\n    echo ${GREETING}x\n\n"
+        "<!-- doc-test: output -->\n\n    byex\n",
+    )
+    assert passed == 2 and len(failed) == 1 and "did not print 'byex'" in failed[0]
+
+
+def test_west_update_runs_offline_when_asked_and_subst_is_repeatable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passed, failed = run_empty(
+        tmp_path,
+        monkeypatch,
+        "<!-- doc-test: run from=empty subst=<a>=>1 subst='<b c>=>\"$UE_DOC_REPO\"' -->\n\n"
+        "    west update\n    echo <a> <b c>\n\n"
+        "<!-- doc-test: output -->\n\n    1 " + str(tmp_path) + "\n",
+        offline="echo offline",
+    )
+    assert (passed, failed) == (3, [])
+    log = (tmp_path / "logs" / "doc" / "01.log").read_text()
+    assert log.strip() == "offline --update"
+
+
+def test_an_empty_folder_must_lie_outside_any_workspace(tmp_path: Path) -> None:
+    (tmp_path / "ws" / ".west").mkdir(parents=True)
+    assert dc.workspace_above(tmp_path / "ws" / "x" / "y") == tmp_path / "ws"
+    assert dc.workspace_above(tmp_path / "elsewhere") is None
+
+
+def test_unknown_from_is_a_problem(tmp_path: Path) -> None:
+    doc = write(tmp_path, "<!-- doc-test: run from=laptop -->\n\n    west build -b qemu_x a\n")
+    assert dc.problems(tmp_path, doc) == ["doc.md:3: from= must be workspace, repo or empty"]
