@@ -89,9 +89,33 @@ MP_REGISTER_ROOT_POINTER(struct _machine_pin_obj_t *machine_pin_list);
 // (every set-up of this file goes through pin_configure).
 static bool pins_configured;
 
+// gpio_pin_configure() may reset the pin's one interrupt setting (the nRF
+// and emulated GPIO drivers do): put back the edges of a Python irq on the
+// pin, or else those of a board source sharing it, which would otherwise
+// hear nothing more until the next boot.
+static void pin_interrupt_restore(const struct device *port, gpio_pin_t pin) {
+    gpio_flags_t edges = 0;
+    for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
+        if (p->port == port && p->pin == pin && p->irq_trigger != 0) {
+            edges = p->irq_trigger;
+            break;
+        }
+    }
+    if (edges == 0) {
+        edges = uevent_board_pin_edges(port, pin);
+    }
+    if (edges != 0) {
+        gpio_pin_interrupt_configure(port, pin, edges);
+    }
+}
+
 static int pin_configure(const struct device *port, gpio_pin_t pin, gpio_flags_t flags) {
     pins_configured = true;
-    return gpio_pin_configure(port, pin, flags);
+    int ret = gpio_pin_configure(port, pin, flags);
+    if (ret == 0 && (flags & GPIO_INPUT)) {
+        pin_interrupt_restore(port, pin);
+    }
+    return ret;
 }
 
 bool machine_pin_configured_take(void) {
