@@ -20,7 +20,14 @@ comment right before it says so (docs/README.md, "Commands in the docs"):
                                               an interactive command's output,
                                               ">>> x" lines are typed at the
                                               prompt and "^C" is Ctrl-C
-    <!-- doc-test: not-run because ... -->    a QEMU command left out, and why
+    <!-- doc-test: not-run because ... -->    a QEMU command or a Python
+                                              block left out, and why
+    <!-- doc-test: excerpt of=FILE -->        a Python block whose lines are
+                                              FILE's, in order
+    <!-- doc-test: snippet ... -->            a Python block run on the
+                                              QEMU test firmware
+                                              (tests/firmware/repl/pytest/
+                                              test_doc_snippets.py)
 
 Options of `run`: skip=PREFIX (leave out commands starting with PREFIX),
 subst=OLD=>NEW (placeholder in the commands; repeatable; $UE_DOC_REPO in NEW
@@ -35,8 +42,9 @@ Interactive commands (`west build ... -t run`, `scripts/run-qemu` with no
 script) run until their output block is seen, then are stopped.
 
 `check` fails when a block with a QEMU command (-b qemu_*, -b mps2_*,
--p qemu_*, scripts/run-qemu, west build -t run) has no marker, so a command
-added to the docs cannot go untested.
+-p qemu_*, scripts/run-qemu, west build -t run) or a ```python block has no
+marker, so a command or a snippet added to the docs cannot go untested, and
+when an excerpt is not its file's.
 """
 
 from __future__ import annotations
@@ -89,6 +97,7 @@ class Block:
     line: int  # 1-based line of the block's first text line
     text: list[str]
     marker: str | None = None  # the marker's text, e.g. "run from=workspace"
+    lang: str = ""  # a fenced block's info string ("python")
 
     @property
     def kind(self) -> str | None:
@@ -160,7 +169,8 @@ def parse(root: Path, path: Path) -> list[Block]:
             while j < len(lines) and not lines[j].lstrip().startswith("```"):
                 j += 1
             body = [t[fence_indent:] for t in lines[i + 1 : j]]
-            blocks.append(Block(path, i + 2, body, marker))
+            lang = line.strip()[3:].strip()
+            blocks.append(Block(path, i + 2, body, marker, lang))
             marker = None
             i = j + 1
             continue
@@ -199,8 +209,15 @@ def problems(root: Path, path: Path) -> list[str]:
                 f"{block.where()}: a QEMU command with no doc-test marker "
                 "(doc-test: run, or doc-test: not-run because ...)"
             )
-        elif block.kind not in (None, "run", "output", "not-run"):
+        elif block.kind not in (None, "run", "output", "not-run", "snippet", "excerpt"):
             errors.append(f"{block.where()}: unknown doc-test marker '{block.marker}'")
+        elif block.lang == "python" and block.kind not in ("snippet", "excerpt", "not-run"):
+            errors.append(
+                f"{block.where()}: a Python block with no doc-test marker "
+                "(snippet, excerpt of=FILE, or not-run because ...)"
+            )
+        elif block.kind == "excerpt":
+            errors += excerpt_problems(root, block)
         elif block.kind == "run" and block.options().get("from", "workspace") not in (
             "workspace",
             "repo",
@@ -219,6 +236,24 @@ def problems(root: Path, path: Path) -> list[str]:
                 if runs and QEMU_COMMAND.search(cmd) and cmd not in ran:
                     errors.append(f"{path}:{number}: `{cmd}` is in no doc-test: run block")
     return errors
+
+
+def excerpt_problems(root: Path, block: Block) -> list[str]:
+    """An excerpt's lines must be the file's, in order (indentation aside; a
+    line "..." skips any number of the file's lines)."""
+    source = block.options().get("of")
+    if not source or not (root / source).is_file():
+        return [f"{block.where()}: excerpt of=FILE names no file of the repository"]
+    lines = [line.strip() for line in (root / source).read_text().splitlines()]
+    at = 0
+    for want in (t.strip() for t in block.text):
+        if not want or want == "...":
+            continue
+        try:
+            at = lines.index(want, at) + 1
+        except ValueError:
+            return [f"{block.where()}: {want!r} is not in {source} (after line {at})"]
+    return []
 
 
 # --- running -------------------------------------------------------------------

@@ -224,3 +224,22 @@ def test_an_empty_folder_must_lie_outside_any_workspace(tmp_path: Path) -> None:
 def test_unknown_from_is_a_problem(tmp_path: Path) -> None:
     doc = write(tmp_path, "<!-- doc-test: run from=laptop -->\n\n    west build -b qemu_x a\n")
     assert dc.problems(tmp_path, doc) == ["doc.md:3: from= must be workspace, repo or empty"]
+
+
+def test_python_blocks_need_a_marker_and_excerpts_must_match(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text("import x\n\ndef f():\n    a = 1\n    b = 2\n    return a\n")
+    doc = write(
+        tmp_path,
+        "```python\nprint(1)\n```\n\n"
+        "<!-- doc-test: excerpt of=app.py -->\n```python\nimport x\n...\n    a = 1\n"
+        "    return a\n```\n\n"
+        "<!-- doc-test: excerpt of=app.py -->\n```python\nb = 2\na = 1\n```\n\n"
+        "<!-- doc-test: excerpt of=nothing.py -->\n```python\nimport x\n```\n\n"
+        "<!-- doc-test: not-run because a fragment -->\n```python\nawait x\n```\n",
+    )
+    assert dc.problems(tmp_path, doc) == [
+        "doc.md:2: a Python block with no doc-test marker "
+        "(snippet, excerpt of=FILE, or not-run because ...)",
+        "doc.md:15: 'a = 1' is not in app.py (after line 5)",
+        "doc.md:21: excerpt of=FILE names no file of the repository",
+    ]

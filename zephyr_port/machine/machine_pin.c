@@ -89,31 +89,32 @@ MP_REGISTER_ROOT_POINTER(struct _machine_pin_obj_t *machine_pin_list);
 // (every set-up of this file goes through pin_configure).
 static bool pins_configured;
 
-// gpio_pin_configure() may reset the pin's one interrupt setting (the nRF
-// and emulated GPIO drivers do): put back the edges of a Python irq on the
-// pin, or else those of a board source sharing it, which would otherwise
-// hear nothing more until the next boot.
-static void pin_interrupt_restore(const struct device *port, gpio_pin_t pin) {
-    gpio_flags_t edges = 0;
+// The edges the pin's one interrupt setting should have: those of the
+// Python irq set last on the pin (machine_pin_set_irq keeps that object
+// first in the list), else a board source's, else none.
+static gpio_flags_t pin_edges_wanted(const struct device *port, gpio_pin_t pin) {
     for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
         if (p->port == port && p->pin == pin && p->irq_trigger != 0) {
-            edges = p->irq_trigger;
-            break;
+            return p->irq_trigger;
         }
     }
-    if (edges == 0) {
-        edges = uevent_board_pin_edges(port, pin);
-    }
-    if (edges != 0) {
-        gpio_pin_interrupt_configure(port, pin, edges);
-    }
+    return uevent_board_pin_edges(port, pin);
 }
 
+// gpio_pin_configure() may reset the pin's interrupt setting (the nRF and
+// emulated GPIO drivers do, nRF's also when it then fails): an input gets
+// its edges back, or a board source sharing the pin would hear nothing
+// more until the next boot. An output is nobody's input: its writes are
+// not edges for anyone.
 static int pin_configure(const struct device *port, gpio_pin_t pin, gpio_flags_t flags) {
     pins_configured = true;
     int ret = gpio_pin_configure(port, pin, flags);
-    if (ret == 0 && (flags & GPIO_INPUT)) {
-        pin_interrupt_restore(port, pin);
+    if (!(flags & GPIO_OUTPUT)) {
+        gpio_flags_t edges = pin_edges_wanted(port, pin);
+        if (edges != 0) {
+            int irq_ret = gpio_pin_interrupt_configure(port, pin, edges);
+            ret = ret != 0 ? ret : irq_ret;
+        }
     }
     return ret;
 }
@@ -218,18 +219,36 @@ machine_pin_obj_t *machine_pin_find(mp_obj_t id) {
     return self;
 }
 
-// Zephyr has one interrupt setting per pin: where a board source (button,
-// uevent,pin-source) shares the pin, its edges come back instead of none,
-// or it would stay deaf until the next boot.
+// Zephyr has one interrupt setting per pin: where another Pin object's irq
+// or a board source (button, uevent,pin-source) shares the pin, its edges
+// come back instead of none, or it would stay deaf until the next boot.
 static void machine_pin_irq_off(machine_pin_obj_t *self) {
-    gpio_flags_t board = uevent_board_pin_edges(self->port, self->pin);
-    gpio_pin_interrupt_configure(self->port, self->pin, board ? board : GPIO_INT_DISABLE);
+    self->irq_trigger = 0;
+    gpio_flags_t edges = pin_edges_wanted(self->port, self->pin);
+    gpio_pin_interrupt_configure(self->port, self->pin, edges ? edges : GPIO_INT_DISABLE);
+}
+
+// The object whose irq was set last goes first in the list, so that
+// pin_edges_wanted() finds its edges: the ones the pin has. With
+// interrupts locked: a hard handler that raises turns its irq off from the
+// ISR, which walks the list.
+static void pin_list_to_front(machine_pin_obj_t *self) {
+    unsigned int key = irq_lock();
+    machine_pin_obj_t **link = &MP_STATE_PORT(machine_pin_list);
+    while (*link != NULL && *link != self) {
+        link = &(*link)->next;
+    }
+    if (*link == self) {
+        *link = self->next;
+        self->next = MP_STATE_PORT(machine_pin_list);
+        MP_STATE_PORT(machine_pin_list) = self;
+    }
+    irq_unlock(key);
 }
 
 void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger) {
     if (trigger == 0) {
         machine_pin_irq_off(self);
-        self->irq_trigger = 0;
         return;
     }
     if (!self->callback_added) {
@@ -246,6 +265,7 @@ void machine_pin_set_irq(machine_pin_obj_t *self, gpio_flags_t trigger) {
         mp_raise_OSError(-ret);
     }
     self->irq_trigger = trigger;
+    pin_list_to_front(self);
 }
 
 static void machine_pin_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kind_t kind) {
@@ -429,6 +449,10 @@ static mp_obj_t machine_pin_irq(size_t n_args, const mp_obj_t *pos_args, mp_map_
 static MP_DEFINE_CONST_FUN_OBJ_KW(machine_pin_irq_obj, 1, machine_pin_irq);
 
 void machine_pin_deinit_all(void) {
+    // No irq survives: the pins get their board sources' edges or none.
+    for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
+        p->irq_trigger = 0;
+    }
     for (machine_pin_obj_t *p = MP_STATE_PORT(machine_pin_list); p != NULL; p = p->next) {
         if (p->callback_added) {
             machine_pin_irq_off(p);

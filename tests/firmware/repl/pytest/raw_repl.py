@@ -114,6 +114,15 @@ class RawRepl:
         time.sleep(0.2)
         self.device.clear_buffer()
 
+    def start(self, source: str) -> None:
+        """Run source at the raw prompt and return at once: for a program
+        that runs until stopped (``wait_for`` its output, then ``interrupt``)."""
+        self._write(source.encode() + b"\x04")
+
+    def wait_for(self, regex: str, timeout: float) -> list[str]:
+        """The lines printed until one matches regex (raises on timeout)."""
+        return self._wait_for(regex, timeout)
+
     def exec(self, source: str | bytes, timeout: float | None = None) -> Result:
         """Run source at the raw prompt; wait for it and the end marker."""
         if isinstance(source, str):
