@@ -84,8 +84,9 @@ static void machine_uart_print(const mp_print_t *print, mp_obj_t self_in, mp_pri
     machine_uart_obj_t *self = MP_OBJ_TO_PTR(self_in);
     struct uart_config config = {0};
     uart_config_get(self->dev, &config);
-    mp_printf(print, "UART(\"%s\", baudrate=%u, timeout=%u, rxbuf=%u)",
-        self->dev->name, config.baudrate, (unsigned)self->timeout_ms, (unsigned)self->rx_size - 1);
+    // Only what the constructor takes: the repr evaluates to the same UART.
+    mp_printf(print, "UART(\"%s\", baudrate=%u, timeout=%u)",
+        self->dev->name, config.baudrate, (unsigned)self->timeout_ms);
 }
 
 static void machine_uart_init_helper(machine_uart_obj_t *self, size_t n_args, const mp_obj_t *pos_args, mp_map_t *kw_args) {
