@@ -18,7 +18,7 @@ sample is checked against the sample's file by the host test tests/docs.
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import re
 import shlex
 import sys
@@ -30,13 +30,9 @@ from conftest import build_board
 from raw_repl import RawRepl
 
 ROOT = Path(__file__).resolve().parents[4]
-_spec = importlib.util.spec_from_file_location(
-    "doc_commands", ROOT / "scripts" / "lib" / "doc_commands.py"
-)
-assert _spec is not None and _spec.loader is not None
-doc_commands = importlib.util.module_from_spec(_spec)
-sys.modules["doc_commands"] = doc_commands
-_spec.loader.exec_module(doc_commands)
+# The docs' parser is scripts/lib/doc_commands.py's (the docs stage's).
+sys.path.insert(0, str(ROOT / "scripts" / "lib"))
+doc_commands = importlib.import_module("doc_commands")
 
 SNIPPETS = [
     block
