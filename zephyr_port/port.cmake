@@ -106,6 +106,7 @@ zephyr_library_include_directories(
     ${UEVENT_PORT_DIR}/storage
     ${UEVENT_PORT_DIR}/uevent
     ${UEVENT_PORT_DIR}/asyncio
+    ${UEVENT_PORT_DIR}/network
     ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
 )
 if(CONFIG_MICROPY_VFS_LFS2)

@@ -11,6 +11,9 @@
 
 #include "uevent_backend.h"
 #include "port_test_hooks.h"
+#if defined(CONFIG_MICROPY_PY_SOCKET)
+#include "socket_watch.h"
+#endif
 
 void port_boot_init(void) {
     port_wait_init();
@@ -33,4 +36,7 @@ void port_soft_reset_deinit(void) {
     machine_timer_deinit_all();
     machine_pin_deinit_all();
     machine_uart_deinit_all();
+    #if defined(CONFIG_MICROPY_PY_SOCKET)
+    socket_slot_close_all();
+    #endif
 }

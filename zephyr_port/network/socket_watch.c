@@ -1,0 +1,204 @@
+/*
+ * Sockets as uevent sources (docs/network.md).
+ *
+ * Each open socket has a slot here, outside the GC heap: the workqueue and
+ * the stack's threads never touch Python memory. A slot's watcher is a
+ * Zephyr triggered work (k_work_poll) on the socket's own k_poll objects,
+ * the ones zsock_poll() waits on (its receive queue, and its connect or
+ * send semaphore): when the stack makes one ready, the watcher runs once,
+ * asks the stack what is ready (a no-wait poll of this one socket), marks
+ * it in `ready`, raises the slot's uevent source and wakes blocking calls
+ * (PORT_WAKE_IO). The cost of an event does not depend on how many sockets
+ * are open, and nothing polls while nothing happens.
+ *
+ * READ and WRITE are levels, as for streams: `ready` keeps them until
+ * Python uses them up (a call returns EAGAIN), which arms the watcher again.
+ * The watcher is armed only for what is not ready, so unread data never
+ * fires it twice. Every socket is non-blocking in Zephyr; a blocking
+ * Python call is a wait on `ready`, so the watcher is the only waiter on
+ * the socket's k_poll objects (Zephyr wakes only the first).
+ */
+#include <errno.h>
+#include <zephyr/kernel.h>
+#include <zephyr/net/socket.h>
+#include <zephyr/sys/fdtable.h>
+
+#include "port_wait.h"
+#include "socket_watch.h"
+
+#define SOCKET_WATCH_STACK_SIZE (1024)
+#define SOCKET_WATCH_PRIORITY   K_PRIO_COOP(8)
+
+static K_THREAD_STACK_DEFINE(socket_watch_stack, SOCKET_WATCH_STACK_SIZE);
+static struct k_work_q socket_watch_q;
+static socket_slot_t socket_slots[CONFIG_MICROPY_SOCKET_MAX];
+// Serialises arming (the Python thread and the watcher both arm).
+static K_MUTEX_DEFINE(socket_arm_lock);
+
+static uint16_t revents_to_events(short revents) {
+    uint16_t events = 0;
+    if (revents & ZSOCK_POLLIN) {
+        events |= UEVENT_READ;
+    }
+    if (revents & ZSOCK_POLLOUT) {
+        events |= UEVENT_WRITE;
+    }
+    if (revents & (ZSOCK_POLLERR | ZSOCK_POLLHUP | ZSOCK_POLLNVAL)) {
+        // As POSIX poll reports them: the next call says what happened.
+        events |= UEVENT_READ | UEVENT_WRITE;
+    }
+    return events;
+}
+
+uint16_t socket_slot_poll_now(socket_slot_t *slot, uint16_t events) {
+    if (slot->closed || slot->fd < 0) {
+        return events & (UEVENT_READ | UEVENT_WRITE);
+    }
+    struct zsock_pollfd pfd = {
+        .fd = slot->fd,
+        .events = ((events & UEVENT_READ) ? ZSOCK_POLLIN : 0)
+            | ((events & UEVENT_WRITE) ? ZSOCK_POLLOUT : 0),
+    };
+    if (pfd.events == 0 || zsock_poll(&pfd, 1, 0) <= 0) {
+        return 0;
+    }
+    return revents_to_events(pfd.revents) & events;
+}
+
+static void slot_deliver(socket_slot_t *slot, uint16_t events) {
+    atomic_or(&slot->ready, events);
+    port_wake(PORT_WAKE_IO);
+    uevent_source_raise(&slot->source, events);
+}
+
+// Arms the watcher for what the slot wants and is not ready, or delivers
+// at once what the stack says is ready already.
+static void slot_arm(socket_slot_t *slot) {
+    k_mutex_lock(&socket_arm_lock, K_FOREVER);
+    uint16_t wait_for = atomic_get(&slot->want) & ~atomic_get(&slot->ready);
+    if (slot->closed || slot->fd < 0 || wait_for == 0) {
+        k_mutex_unlock(&socket_arm_lock);
+        return;
+    }
+    const struct fd_op_vtable *vtable;
+    struct k_mutex *lock;
+    void *obj = z_get_fd_obj_and_vtable(slot->fd, &vtable, &lock);
+    int ret = -EBADF;
+    struct k_poll_event *pev = slot->events;
+    struct zsock_pollfd pfd = {
+        .fd = slot->fd,
+        .events = ((wait_for & UEVENT_READ) ? ZSOCK_POLLIN : 0)
+            | ((wait_for & UEVENT_WRITE) ? ZSOCK_POLLOUT : 0),
+    };
+    if (obj != NULL) {
+        k_mutex_lock(lock, K_FOREVER);
+        ret = z_fdtable_call_ioctl(vtable, obj, ZFD_IOCTL_POLL_PREPARE,
+            &pfd, &pev, slot->events + ARRAY_SIZE(slot->events));
+        k_mutex_unlock(lock);
+    }
+    int n = pev - slot->events;
+    if (ret == 0 && n > 0) {
+        // Fires at once if an object is ready already.
+        k_work_poll_submit_to_queue(&socket_watch_q, &slot->watch, slot->events, n, K_FOREVER);
+        k_mutex_unlock(&socket_arm_lock);
+        return;
+    }
+    k_mutex_unlock(&socket_arm_lock);
+    // -EALREADY: something is ready (UDP can always send, an error or EOF
+    // is set); an error: the socket is gone. Either way the next call says.
+    uint16_t now = ret == -EALREADY ? socket_slot_poll_now(slot, wait_for) : wait_for;
+    if (now != 0) {
+        slot_deliver(slot, now);
+    }
+}
+
+static void slot_watch_fired(struct k_work *work) {
+    struct k_work_poll *watch = CONTAINER_OF(work, struct k_work_poll, work);
+    socket_slot_t *slot = CONTAINER_OF(watch, socket_slot_t, watch);
+    if (slot->closed || slot->fd < 0) {
+        return;
+    }
+    uint16_t now = socket_slot_poll_now(slot, atomic_get(&slot->want));
+    if (now != 0) {
+        slot_deliver(slot, now);
+    } else {
+        // Woken for nothing (Python took the data meanwhile): wait again.
+        slot_arm(slot);
+    }
+}
+
+static uint16_t slot_level(uevent_source_t *src) {
+    socket_slot_t *slot = CONTAINER_OF(src, socket_slot_t, source);
+    if (slot->closed) {
+        return UEVENT_READ | UEVENT_WRITE;
+    }
+    return atomic_get(&slot->ready) & (UEVENT_READ | UEVENT_WRITE);
+}
+
+// The workqueue and the pool, on the first socket.
+static bool socket_watch_started;
+
+static void socket_watch_start(void) {
+    k_work_queue_start(&socket_watch_q, socket_watch_stack,
+        K_THREAD_STACK_SIZEOF(socket_watch_stack), SOCKET_WATCH_PRIORITY, NULL);
+    k_thread_name_set(&socket_watch_q.thread, "socket_watch");
+    for (size_t i = 0; i < ARRAY_SIZE(socket_slots); i++) {
+        socket_slots[i].fd = -1;
+    }
+    socket_watch_started = true;
+}
+
+socket_slot_t *socket_slot_alloc(int fd) {
+    if (!socket_watch_started) {
+        socket_watch_start();
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(socket_slots); i++) {
+        socket_slot_t *slot = &socket_slots[i];
+        if (slot->fd < 0) {
+            slot->fd = fd;
+            slot->closed = false;
+            atomic_set(&slot->ready, 0);
+            atomic_set(&slot->want, 0);
+            k_work_poll_init(&slot->watch, slot_watch_fired);
+            uevent_source_init_level(&slot->source, slot_level);
+            return slot;
+        }
+    }
+    return NULL;
+}
+
+void socket_slot_used(socket_slot_t *slot, uint16_t events) {
+    atomic_and(&slot->ready, ~(atomic_val_t)events);
+    slot_arm(slot);
+}
+
+void socket_slot_want(socket_slot_t *slot, uint16_t events) {
+    atomic_set(&slot->want, events);
+    slot_arm(slot);
+}
+
+void socket_slot_close(socket_slot_t *slot) {
+    if (slot->fd < 0) {
+        return;
+    }
+    slot->closed = true;
+    k_mutex_lock(&socket_arm_lock, K_FOREVER);
+    k_work_poll_cancel(&slot->watch);
+    k_mutex_unlock(&socket_arm_lock);
+    struct k_work_sync sync;
+    k_work_cancel_sync(&slot->watch.work, &sync);
+    // Waiters wake (READ|WRITE) and find the socket closed.
+    slot_deliver(slot, UEVENT_READ | UEVENT_WRITE);
+    uevent_source_detach_all(&slot->source);
+    zsock_close(slot->fd);
+    slot->fd = -1;
+}
+
+void socket_slot_close_all(void) {
+    if (!socket_watch_started) {
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(socket_slots); i++) {
+        socket_slot_close(&socket_slots[i]);
+    }
+}
