@@ -239,16 +239,6 @@ static mp_obj_t socket_accept(mp_obj_t self_in) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(socket_accept_obj, socket_accept);
 
-// The outcome of a connect that was in progress: 0 or its errno.
-static int socket_connect_result(socket_slot_t *slot) {
-    int err = 0;
-    socklen_t len = sizeof(err);
-    if (zsock_getsockopt(slot->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        return errno;
-    }
-    return err;
-}
-
 static mp_obj_t socket_connect(mp_obj_t self_in, mp_obj_t addr_in) {
     socket_obj_t *self = MP_OBJ_TO_PTR(self_in);
     struct sockaddr_storage addr;
@@ -266,12 +256,18 @@ static mp_obj_t socket_connect(mp_obj_t self_in, mp_obj_t addr_in) {
     if (self->timeout_ms == 0) {
         mp_raise_OSError(MP_EINPROGRESS);
     }
-    socket_wait_or_raise(self, UEVENT_WRITE);
-    int err = socket_connect_result(self->slot);
-    if (err != 0) {
-        mp_raise_OSError(err);
+    // WRITE came: connect again to learn how it ended (Zephyr 3.5 has no
+    // SO_ERROR): 0 when connected, the connect's error (ECONNREFUSED...)
+    // when it failed, EALREADY while it goes on.
+    for (;;) {
+        socket_wait_or_raise(self, UEVENT_WRITE);
+        if (zsock_connect(self->slot->fd, (struct sockaddr *)&addr, len) == 0 || errno == EISCONN) {
+            return mp_const_none;
+        }
+        if (errno != EALREADY) {
+            socket_raise_errno();
+        }
     }
-    return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(socket_connect_obj, socket_connect);
 
