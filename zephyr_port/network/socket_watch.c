@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <zephyr/kernel.h>
+#include <zephyr/net/net_if.h>
 #include <zephyr/net/socket.h>
 #include <zephyr/sys/fdtable.h>
 
@@ -121,10 +122,11 @@ static void slot_watch_fired(struct k_work *work) {
     uint16_t now = socket_slot_poll_now(slot, atomic_get(&slot->want));
     if (now != 0) {
         slot_deliver(slot, now);
-    } else {
-        // Woken for nothing (Python took the data meanwhile): wait again.
-        slot_arm(slot);
     }
+    // Wait again for what is wanted and still not ready: the other event
+    // (data after the connect's WRITE), or all of it when woken for
+    // nothing (Python took the data meanwhile).
+    slot_arm(slot);
 }
 
 static uint16_t slot_level(uevent_source_t *src) {
@@ -138,7 +140,22 @@ static uint16_t slot_level(uevent_source_t *src) {
 // The workqueue and the pool, on the first socket.
 static bool socket_watch_started;
 
+// Zephyr 3.5's eth_smsc911x (mps2_an385's LAN9220) reads a frame of F
+// bytes as F rounded up to 4 into a packet of at most MTU + 14 bytes: with
+// the MTU at 1500, a full-size frame (1514, read as 1516) is dropped and
+// TCP stalls on the peer's first full segment. At 1498 every frame up to
+// the MTU fits (TCP's MSS follows the MTU).
+static void socket_network_quirks(void) {
+    #if DT_HAS_COMPAT_STATUS_OKAY(smsc_lan9220)
+    struct net_if *iface = net_if_get_default();
+    if (iface != NULL && net_if_get_mtu(iface) > 1498) {
+        net_if_set_mtu(iface, 1498);
+    }
+    #endif
+}
+
 static void socket_watch_start(void) {
+    socket_network_quirks();
     k_work_queue_start(&socket_watch_q, socket_watch_stack,
         K_THREAD_STACK_SIZEOF(socket_watch_stack), SOCKET_WATCH_PRIORITY, NULL);
     k_thread_name_set(&socket_watch_q.thread, "socket_watch");
