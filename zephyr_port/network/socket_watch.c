@@ -98,16 +98,21 @@ static void slot_arm(socket_slot_t *slot) {
         k_mutex_unlock(lock);
     }
     int n = pev - slot->events;
-    if (ret == 0 && n > 0) {
+    uint16_t now = 0;
+    if (ret == -EALREADY) {
+        // Something is ready already (UDP can always send, an error or EOF
+        // is set): deliver it, and still watch the events PREPARE gathered
+        // for the rest (a UDP socket's receive queue).
+        now = socket_slot_poll_now(slot, wait_for);
+    } else if (ret < 0) {
+        // The socket is gone: the next call says why.
+        now = wait_for;
+    }
+    if (n > 0 && (wait_for & ~now) != 0) {
         // Fires at once if an object is ready already.
         k_work_poll_submit_to_queue(&socket_watch_q, &slot->watch, slot->events, n, K_FOREVER);
-        k_mutex_unlock(&socket_arm_lock);
-        return;
     }
     k_mutex_unlock(&socket_arm_lock);
-    // -EALREADY: something is ready (UDP can always send, an error or EOF
-    // is set); an error: the socket is gone. Either way the next call says.
-    uint16_t now = ret == -EALREADY ? socket_slot_poll_now(slot, wait_for) : wait_for;
     if (now != 0) {
         slot_deliver(slot, now);
     }

@@ -25,6 +25,7 @@ import pytest
 from twister_harness import DeviceAdapter
 
 GUEST_PORT = 8080
+GUEST_UDP_PORT = 9000
 
 
 def free_port() -> int:
@@ -46,12 +47,20 @@ def read_until(fd: int, marker: bytes, timeout: float) -> bytes:
 class Guest:
     """The image in QEMU with a network, driven through its raw REPL on a pty."""
 
-    def __init__(self, fd: int, host_port: int) -> None:
+    def __init__(self, fd: int, host_port: int, host_udp_port: int) -> None:
         self.fd = fd
         self.host_port = host_port
+        self.host_udp_port = host_udp_port
+        self.seen = b""  # what the program printed, read by `expect`
+
+    def expect(self, marker: bytes, timeout: float) -> None:
+        """Waits until the running program prints `marker`."""
+        self.seen += read_until(self.fd, marker, timeout)
+        assert marker in self.seen, f"no {marker!r} within {timeout} s: {self.seen!r}"
 
     def start(self, code: str) -> None:
         """Runs code in the raw REPL; `finish` collects what it printed."""
+        self.seen = b""
         os.write(self.fd, b"\r\x03\x03\x01")
         assert b"raw REPL" in read_until(self.fd, b"to exit\r\n>", 10)
         data = code.encode() + b"\x04"
@@ -61,7 +70,7 @@ class Guest:
 
     def finish(self, timeout: float) -> tuple[str, str]:
         """(output, exception text) of the program `start` ran."""
-        out = read_until(self.fd, b"\x04>", timeout)
+        out = self.seen + read_until(self.fd, b"\x04>", timeout)
         assert out.endswith(b"\x04>"), f"the program did not end within {timeout} s: {out!r}"
         body = out[out.index(b"OK") + 2 : -2].decode(errors="replace")
         output, _, error = body.partition("\x04")
@@ -70,8 +79,11 @@ class Guest:
 
 @contextlib.contextmanager
 def guest_on_network(elf: Path) -> Iterator[Guest]:
-    host_port = free_port()
-    nic = f"user,model=lan9118,restrict=on,hostfwd=tcp:127.0.0.1:{host_port}-:{GUEST_PORT}"
+    host_port, host_udp_port = free_port(), free_port()
+    nic = (
+        f"user,model=lan9118,restrict=on,hostfwd=tcp:127.0.0.1:{host_port}-:{GUEST_PORT}"
+        f",hostfwd=udp:127.0.0.1:{host_udp_port}-:{GUEST_UDP_PORT}"
+    )
     qemu = subprocess.Popen(
         [
             "qemu-system-arm",
@@ -102,7 +114,7 @@ def guest_on_network(elf: Path) -> Iterator[Guest]:
         try:
             tty.setraw(fd)
             assert b">>>" in read_until(fd, b">>> ", 30), "no REPL"
-            yield Guest(fd, host_port)
+            yield Guest(fd, host_port, host_udp_port)
         finally:
             os.close(fd)
     finally:
@@ -221,3 +233,40 @@ def test_connect_with_a_timeout_ends(network_elf: Path) -> None:
         out, err = guest.finish(30)
     assert err == ""
     assert out == "OSError True True"
+
+
+UDP_POLLER = """
+import socket, uevent, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 9000))
+p = uevent.poll()
+p.register(s, uevent.READ)
+print("ready")
+t0 = time.ticks_ms()
+r = p.poll_ms(20000)
+print("woken", [e.flags for e in r], time.ticks_diff(time.ticks_ms(), t0) < 15000)
+print(s.recvfrom(64)[0])
+s.close()
+"""
+
+
+def test_a_datagram_wakes_a_poller(network_elf: Path) -> None:
+    with guest_on_network(network_elf) as guest:
+        guest.start(UDP_POLLER)
+        guest.expect(b"ready", 10)
+        # Again every 0.5 s until the program ends: QEMU's user network
+        # drops a datagram for a guest whose MAC address it has not learnt.
+        stop = threading.Event()
+
+        def send() -> None:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                while not stop.wait(0.5):
+                    u.sendto(b"datagram", ("127.0.0.1", guest.host_udp_port))
+
+        threading.Thread(target=send, daemon=True).start()
+        try:
+            out, err = guest.finish(30)
+        finally:
+            stop.set()
+    assert err == ""
+    assert out.splitlines()[-2:] == ["woken [1] True", "b'datagram'"]
