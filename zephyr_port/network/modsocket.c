@@ -101,7 +101,9 @@ static bool socket_wait(socket_obj_t *self, uint16_t events, int *errcode) {
         return false;
     }
     mp_uint_t start = mp_hal_ticks_ms();
-    while (!(socket_slot_ready(slot) & events)) {
+    // Also until the socket is closed: its slot may then be another
+    // socket's, whose readiness is not this one's.
+    while (self->slot == slot && !(socket_slot_ready(slot) & events)) {
         if (self->timeout_ms < 0) {
             mp_event_wait_indefinite();
             continue;
@@ -113,7 +115,7 @@ static bool socket_wait(socket_obj_t *self, uint16_t events, int *errcode) {
         }
         mp_event_wait_ms(self->timeout_ms - elapsed);
     }
-    if (self->slot == NULL) {
+    if (self->slot != slot) {
         // Closed meanwhile (another thread, a soft callback).
         *errcode = MP_EBADF;
         return false;

@@ -270,3 +270,36 @@ def test_a_datagram_wakes_a_poller(network_elf: Path) -> None:
             stop.set()
     assert err == ""
     assert out.splitlines()[-2:] == ["woken [1] True", "b'datagram'"]
+
+
+CLOSE_WHILE_BLOCKED = """
+import socket, _thread, time, errno
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 9001))
+res = []
+def reader():
+    try:
+        s.recv(10)
+        res.append("data")
+    except OSError as e:
+        res.append(e.errno)
+_thread.start_new_thread(reader, ())
+time.sleep_ms(200)
+s.close()
+t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)   # may take s's slot
+t0 = time.ticks_ms()
+while not res and time.ticks_diff(time.ticks_ms(), t0) < 3000:
+    time.sleep_ms(10)
+print("reader", res == [errno.EBADF])
+t.close()
+"""
+
+
+def test_close_from_another_thread_ends_a_blocked_recv(network_elf: Path) -> None:
+    # Review finding 4: the reader used to go on waiting on the slot, which
+    # the new socket had taken.
+    with guest_on_network(network_elf) as guest:
+        guest.start(CLOSE_WHILE_BLOCKED)
+        out, err = guest.finish(30)
+    assert err == ""
+    assert out == "reader True"
