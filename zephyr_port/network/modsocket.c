@@ -133,6 +133,21 @@ static void socket_wait_or_raise(socket_obj_t *self, uint16_t events) {
 // ---- the type ----
 
 static socket_obj_t *socket_new(int fd, int family, int type) {
+    // The object first, with no slot (its finaliser then does nothing): a
+    // MemoryError here must not leave the fd or a slot behind.
+    socket_obj_t *self;
+    nlr_buf_t nlr;
+    if (nlr_push(&nlr) == 0) {
+        self = mp_obj_malloc_with_finaliser(socket_obj_t, &socket_type);
+        nlr_pop();
+    } else {
+        zsock_close(fd);
+        nlr_jump(nlr.ret_val);
+    }
+    self->slot = NULL;
+    self->family = family;
+    self->type = type;
+    self->timeout_ms = -1;
     // Non-blocking in Zephyr, always (above).
     if (zsock_fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
         int err = errno;
@@ -149,11 +164,7 @@ static socket_obj_t *socket_new(int fd, int family, int type) {
             mp_raise_OSError(MP_ENFILE);
         }
     }
-    socket_obj_t *self = mp_obj_malloc_with_finaliser(socket_obj_t, &socket_type);
     self->slot = slot;
-    self->family = family;
-    self->type = type;
-    self->timeout_ms = -1;
     if (type == SOCK_DGRAM) {
         socket_slot_want(slot, UEVENT_READ | UEVENT_WRITE);
     }

@@ -303,3 +303,36 @@ def test_close_from_another_thread_ends_a_blocked_recv(network_elf: Path) -> Non
         out, err = guest.finish(30)
     assert err == ""
     assert out == "reader True"
+
+
+ALLOC_FAILURES = """
+import socket, gc, _uevent_test as T
+failed = 0
+for k in range(12):
+    T.fail_allocs(k, 1)
+    try:
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).close()
+    except MemoryError:
+        failed += 1
+    T.fail_allocs(0, 0)
+gc.collect()
+held = []
+try:
+    for i in range(16):
+        held.append(socket.socket(socket.AF_INET, socket.SOCK_DGRAM))
+except OSError as e:
+    print("open", len(held), e)
+print("failures", failed > 0, "then 16 open", len(held) == 16)
+for s in held:
+    s.close()
+"""
+
+
+def test_a_memory_error_in_socket_leaves_no_slot_behind(network_elf: Path) -> None:
+    # Review finding 8: each MemoryError used to keep a slot and an fd, so
+    # only 15 of the 16 sockets (CONFIG_MICROPY_SOCKET_MAX) opened after.
+    with guest_on_network(network_elf) as guest:
+        guest.start(ALLOC_FAILURES)
+        out, err = guest.finish(30)
+    assert err == ""
+    assert out == "failures True then 16 open True"
