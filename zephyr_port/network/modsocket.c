@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <zephyr/net/dns_resolve.h>
 #include <zephyr/net/socket.h>
 
 #include "py/gc.h"
@@ -41,6 +42,12 @@ static socket_slot_t *socket_slot(socket_obj_t *self) {
 
 static MP_NORETURN void socket_raise_errno(void) {
     mp_raise_OSError(errno);
+}
+
+// Zephyr 3.5 reports a connect answered by a reset (nothing listens on
+// the port) as ECONNRESET; POSIX and CPython say ECONNREFUSED.
+static MP_NORETURN void socket_raise_connect_errno(void) {
+    mp_raise_OSError(errno == ECONNRESET ? MP_ECONNREFUSED : errno);
 }
 
 // ---- addresses ----
@@ -91,16 +98,16 @@ static mp_obj_t socket_addr_format(const struct sockaddr *addr) {
 // ---- waiting ----
 
 // After a call returned EAGAIN for `events`: false with *errcode set when
-// the socket is non-blocking (EAGAIN) or the timeout passed (ETIMEDOUT);
-// true once the watcher saw them, to try again.
-static bool socket_wait(socket_obj_t *self, uint16_t events, int *errcode) {
+// the socket is non-blocking (EAGAIN) or the timeout, counted from `start`
+// (when the call began), passed (ETIMEDOUT); true once the watcher saw
+// them, to try again.
+static bool socket_wait(socket_obj_t *self, uint16_t events, mp_uint_t start, int *errcode) {
     socket_slot_t *slot = self->slot;
     socket_slot_used(slot, events);
     if (self->timeout_ms == 0) {
         *errcode = MP_EAGAIN;
         return false;
     }
-    mp_uint_t start = mp_hal_ticks_ms();
     // Also until the socket is closed: its slot may then be another
     // socket's, whose readiness is not this one's.
     while (self->slot == slot && !(socket_slot_ready(slot) & events)) {
@@ -123,9 +130,9 @@ static bool socket_wait(socket_obj_t *self, uint16_t events, int *errcode) {
     return true;
 }
 
-static void socket_wait_or_raise(socket_obj_t *self, uint16_t events) {
+static void socket_wait_or_raise(socket_obj_t *self, uint16_t events, mp_uint_t start) {
     int errcode;
-    if (!socket_wait(self, events, &errcode)) {
+    if (!socket_wait(self, events, start, &errcode)) {
         mp_raise_OSError(errcode);
     }
 }
@@ -235,6 +242,7 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(socket_listen_obj, 1, 2, socket_liste
 static mp_obj_t socket_accept(mp_obj_t self_in) {
     socket_obj_t *self = MP_OBJ_TO_PTR(self_in);
     struct sockaddr_storage addr;
+    mp_uint_t start = mp_hal_ticks_ms();
     for (;;) {
         socklen_t len = sizeof(addr);
         int fd = zsock_accept(socket_slot(self)->fd, (struct sockaddr *)&addr, &len);
@@ -247,7 +255,7 @@ static mp_obj_t socket_accept(mp_obj_t self_in) {
         if (errno != EAGAIN) {
             socket_raise_errno();
         }
-        socket_wait_or_raise(self, UEVENT_READ);
+        socket_wait_or_raise(self, UEVENT_READ, start);
     }
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(socket_accept_obj, socket_accept);
@@ -262,7 +270,7 @@ static mp_obj_t socket_connect(mp_obj_t self_in, mp_obj_t addr_in) {
         return mp_const_none;
     }
     if (errno != EINPROGRESS) {
-        socket_raise_errno();
+        socket_raise_connect_errno();
     }
     // WRITE: the connect ended, one way or the other.
     socket_slot_want(slot, UEVENT_READ | UEVENT_WRITE);
@@ -272,21 +280,23 @@ static mp_obj_t socket_connect(mp_obj_t self_in, mp_obj_t addr_in) {
     // WRITE came: connect again to learn how it ended (Zephyr 3.5 has no
     // SO_ERROR): 0 when connected, the connect's error (ECONNREFUSED...)
     // when it failed, EALREADY while it goes on.
+    mp_uint_t start = mp_hal_ticks_ms();
     for (;;) {
-        socket_wait_or_raise(self, UEVENT_WRITE);
+        socket_wait_or_raise(self, UEVENT_WRITE, start);
         if (zsock_connect(self->slot->fd, (struct sockaddr *)&addr, len) == 0 || errno == EISCONN) {
             return mp_const_none;
         }
         if (errno != EALREADY) {
-            socket_raise_errno();
+            socket_raise_connect_errno();
         }
     }
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(socket_connect_obj, socket_connect);
 
-// send/sendto: how much the stack took, waiting for room as the timeout allows.
+// send/sendto: how much the stack took, waiting for room as the timeout
+// (counted from `start`) allows.
 static mp_uint_t socket_send_some(socket_obj_t *self, const void *buf, size_t len,
-    const struct sockaddr *to, socklen_t to_len, int *errcode) {
+    const struct sockaddr *to, socklen_t to_len, mp_uint_t start, int *errcode) {
     for (;;) {
         socket_slot_t *slot = self->slot;
         if (slot == NULL) {
@@ -303,7 +313,7 @@ static mp_uint_t socket_send_some(socket_obj_t *self, const void *buf, size_t le
             *errcode = errno;
             return MP_STREAM_ERROR;
         }
-        if (!socket_wait(self, UEVENT_WRITE, errcode)) {
+        if (!socket_wait(self, UEVENT_WRITE, start, errcode)) {
             return MP_STREAM_ERROR;
         }
     }
@@ -313,6 +323,7 @@ static mp_uint_t socket_send_some(socket_obj_t *self, const void *buf, size_t le
 // as the timeout allows.
 static mp_uint_t socket_recv_some(socket_obj_t *self, void *buf, size_t len,
     struct sockaddr_storage *from, int *errcode) {
+    mp_uint_t start = mp_hal_ticks_ms();
     for (;;) {
         socket_slot_t *slot = self->slot;
         if (slot == NULL) {
@@ -324,15 +335,18 @@ static mp_uint_t socket_recv_some(socket_obj_t *self, void *buf, size_t len,
             ? zsock_recv(slot->fd, buf, len, ZSOCK_MSG_DONTWAIT)
             : zsock_recvfrom(slot->fd, buf, len, ZSOCK_MSG_DONTWAIT, (struct sockaddr *)from, &from_len);
         if (n >= 0) {
-            // Whatever is left stays READ: the watcher looks again.
-            socket_slot_used(slot, UEVENT_READ);
+            // READ stays while there is more (or EOF): a level that is
+            // true now, and no re-arm per call while data is queued.
+            if (!socket_slot_poll_now(slot, UEVENT_READ)) {
+                socket_slot_used(slot, UEVENT_READ);
+            }
             return n;
         }
         if (errno != EAGAIN) {
             *errcode = errno;
             return MP_STREAM_ERROR;
         }
-        if (!socket_wait(self, UEVENT_READ, errcode)) {
+        if (!socket_wait(self, UEVENT_READ, start, errcode)) {
             return MP_STREAM_ERROR;
         }
     }
@@ -343,7 +357,7 @@ static mp_obj_t socket_send(mp_obj_t self_in, mp_obj_t data_in) {
     mp_buffer_info_t bufinfo;
     mp_get_buffer_raise(data_in, &bufinfo, MP_BUFFER_READ);
     int errcode;
-    mp_uint_t n = socket_send_some(self, bufinfo.buf, bufinfo.len, NULL, 0, &errcode);
+    mp_uint_t n = socket_send_some(self, bufinfo.buf, bufinfo.len, NULL, 0, mp_hal_ticks_ms(), &errcode);
     if (n == MP_STREAM_ERROR) {
         mp_raise_OSError(errcode);
     }
@@ -357,9 +371,11 @@ static mp_obj_t socket_sendall(mp_obj_t self_in, mp_obj_t data_in) {
     mp_get_buffer_raise(data_in, &bufinfo, MP_BUFFER_READ);
     const uint8_t *p = bufinfo.buf;
     size_t left = bufinfo.len;
+    // The timeout is for the whole call, as CPython's.
+    mp_uint_t start = mp_hal_ticks_ms();
     while (left > 0) {
         int errcode;
-        mp_uint_t n = socket_send_some(self, p, left, NULL, 0, &errcode);
+        mp_uint_t n = socket_send_some(self, p, left, NULL, 0, start, &errcode);
         if (n == MP_STREAM_ERROR) {
             mp_raise_OSError(errcode);
         }
@@ -377,7 +393,7 @@ static mp_obj_t socket_sendto(mp_obj_t self_in, mp_obj_t data_in, mp_obj_t addr_
     struct sockaddr_storage addr;
     socklen_t len = socket_addr_parse(self->family, addr_in, &addr);
     int errcode;
-    mp_uint_t n = socket_send_some(self, bufinfo.buf, bufinfo.len, (struct sockaddr *)&addr, len, &errcode);
+    mp_uint_t n = socket_send_some(self, bufinfo.buf, bufinfo.len, (struct sockaddr *)&addr, len, mp_hal_ticks_ms(), &errcode);
     if (n == MP_STREAM_ERROR) {
         mp_raise_OSError(errcode);
     }
@@ -434,20 +450,23 @@ static mp_obj_t socket_settimeout(mp_obj_t self_in, mp_obj_t timeout_in) {
     socket_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (timeout_in == mp_const_none) {
         self->timeout_ms = -1;
+        return mp_const_none;
+    }
+    #if MICROPY_PY_BUILTINS_FLOAT
+    mp_float_t ms = mp_obj_get_float(timeout_in) * 1000;
+    #else
+    mp_int_t ms = mp_obj_get_int(timeout_in) * 1000;
+    #endif
+    if (!(ms >= 0)) {
+        mp_raise_ValueError(MP_ERROR_TEXT("timeout must be >= 0 or None"));
+    }
+    // Rounded up to a whole millisecond (0.0001 is a timeout, not
+    // non-blocking); at most 2**31 - 1 ms (24 days).
+    if (ms >= INT32_MAX) {
+        self->timeout_ms = INT32_MAX;
     } else {
-        #if MICROPY_PY_BUILTINS_FLOAT
-        mp_float_t t = mp_obj_get_float(timeout_in);
-        if (t < 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("timeout must be >= 0 or None"));
-        }
-        self->timeout_ms = (int32_t)(t * 1000);
-        #else
-        mp_int_t t = mp_obj_get_int(timeout_in);
-        if (t < 0) {
-            mp_raise_ValueError(MP_ERROR_TEXT("timeout must be >= 0 or None"));
-        }
-        self->timeout_ms = t * 1000;
-        #endif
+        int32_t whole = (int32_t)ms;
+        self->timeout_ms = whole + (whole < ms ? 1 : 0);
     }
     return mp_const_none;
 }
@@ -473,7 +492,7 @@ static mp_uint_t socket_stream_read(mp_obj_t self_in, void *buf, mp_uint_t size,
 }
 
 static mp_uint_t socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_t size, int *errcode) {
-    return socket_send_some(MP_OBJ_TO_PTR(self_in), buf, size, NULL, 0, errcode);
+    return socket_send_some(MP_OBJ_TO_PTR(self_in), buf, size, NULL, 0, mp_hal_ticks_ms(), errcode);
 }
 
 static mp_uint_t socket_stream_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
@@ -550,8 +569,21 @@ static MP_DEFINE_CONST_OBJ_TYPE(
 // addresses always; names through Zephyr's resolver where it is configured.
 static mp_obj_t socket_getaddrinfo(size_t n_args, const mp_obj_t *args) {
     const char *host = mp_obj_str_get_str(args[0]);
+    // The port is a number or a string of one, as CPython takes it.
     char port_str[8];
-    snprintf(port_str, sizeof(port_str), "%u", (unsigned)mp_obj_get_int(args[1]));
+    if (mp_obj_is_str(args[1])) {
+        const char *port = mp_obj_str_get_str(args[1]);
+        if (strlen(port) >= sizeof(port_str)) {
+            mp_raise_ValueError(MP_ERROR_TEXT("port must be 0 to 65535"));
+        }
+        strcpy(port_str, port);
+    } else {
+        mp_int_t port = mp_obj_get_int(args[1]);
+        if (port < 0 || port > 65535) {
+            mp_raise_ValueError(MP_ERROR_TEXT("port must be 0 to 65535"));
+        }
+        snprintf(port_str, sizeof(port_str), "%u", (unsigned)port);
+    }
     struct zsock_addrinfo hints = { 0 };
     hints.ai_family = n_args > 2 ? mp_obj_get_int(args[2]) : 0;
     hints.ai_socktype = n_args > 3 ? mp_obj_get_int(args[3]) : 0;
@@ -563,7 +595,14 @@ static mp_obj_t socket_getaddrinfo(size_t n_args, const mp_obj_t *args) {
     ret = zsock_getaddrinfo(host, port_str, &hints, &res);
     MP_THREAD_GIL_ENTER();
     if (ret != 0) {
-        mp_raise_msg_varg(&mp_type_OSError, MP_ERROR_TEXT("getaddrinfo('%s'): error %d"), host, ret);
+        // OSError(code, text), as CPython's gaierror: e.errno is Zephyr's
+        // DNS_EAI_* code (negative, so it is never taken for an errno).
+        mp_obj_t exc_args[2] = {
+            MP_OBJ_NEW_SMALL_INT(ret),
+            mp_obj_new_str_from_cstr(IS_ENABLED(CONFIG_DNS_RESOLVER) ? zsock_gai_strerror(ret)
+                : "not a numeric address, and this build has no DNS resolver"),
+        };
+        nlr_raise(mp_obj_new_exception_args(&mp_type_OSError, 2, exc_args));
     }
     mp_obj_t list = mp_obj_new_list(0, NULL);
     for (struct zsock_addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {

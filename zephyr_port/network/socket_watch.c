@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <zephyr/kernel.h>
+#include <zephyr/net/net_context.h>
 #include <zephyr/net/net_if.h>
 #include <zephyr/net/socket.h>
 #include <zephyr/sys/fdtable.h>
@@ -51,19 +52,50 @@ static uint16_t revents_to_events(short revents) {
     return events;
 }
 
-uint16_t socket_slot_poll_now(socket_slot_t *slot, uint16_t events) {
+// The socket's object and lock, or NULL once it is closed.
+static void *slot_socket(socket_slot_t *slot, const struct fd_op_vtable **vtable, struct k_mutex **lock) {
     if (slot->closed || slot->fd < 0) {
-        return events & (UEVENT_READ | UEVENT_WRITE);
+        return NULL;
+    }
+    return z_get_fd_obj_and_vtable(slot->fd, vtable, lock);
+}
+
+// A TCP socket whose connection Zephyr released (a refused or timed-out
+// connect, a reset) has no connect or send semaphore left: PREPARE would
+// take one from a NULL connection (Zephyr issue #63952). Its next call
+// says what happened, so it is READ and WRITE.
+// Context: the socket's lock held and the scheduler locked, so that the
+// stack's threads cannot release the connection after the check.
+static bool slot_connection_released(void *obj) {
+    struct net_context *ctx = obj;
+    return net_context_get_type(ctx) == SOCK_STREAM && ctx->tcp == NULL;
+}
+
+uint16_t socket_slot_poll_now(socket_slot_t *slot, uint16_t events) {
+    events &= UEVENT_READ | UEVENT_WRITE;
+    const struct fd_op_vtable *vtable;
+    struct k_mutex *lock;
+    void *obj = slot_socket(slot, &vtable, &lock);
+    if (obj == NULL) {
+        return events;
     }
     struct zsock_pollfd pfd = {
         .fd = slot->fd,
         .events = ((events & UEVENT_READ) ? ZSOCK_POLLIN : 0)
             | ((events & UEVENT_WRITE) ? ZSOCK_POLLOUT : 0),
     };
-    if (pfd.events == 0 || zsock_poll(&pfd, 1, 0) <= 0) {
-        return 0;
+    uint16_t now = 0;
+    // zsock_poll takes the same (recursive) lock: it does not block here.
+    k_mutex_lock(lock, K_FOREVER);
+    k_sched_lock();
+    if (slot_connection_released(obj)) {
+        now = events;
+    } else if (pfd.events != 0 && zsock_poll(&pfd, 1, 0) > 0) {
+        now = revents_to_events(pfd.revents) & events;
     }
-    return revents_to_events(pfd.revents) & events;
+    k_sched_unlock();
+    k_mutex_unlock(lock);
+    return now;
 }
 
 static void slot_deliver(socket_slot_t *slot, uint16_t events) {
@@ -76,42 +108,56 @@ static void slot_deliver(socket_slot_t *slot, uint16_t events) {
 // at once what the stack says is ready already.
 static void slot_arm(socket_slot_t *slot) {
     k_mutex_lock(&socket_arm_lock, K_FOREVER);
-    uint16_t wait_for = atomic_get(&slot->want) & ~atomic_get(&slot->ready);
+    uint16_t wait_for = atomic_get(&slot->want) & ~atomic_get(&slot->ready) & ~atomic_get(&slot->parked);
     if (slot->closed || slot->fd < 0 || wait_for == 0) {
+        k_mutex_unlock(&socket_arm_lock);
+        return;
+    }
+    // Unregister before PREPARE rewrites the events. When the watcher has
+    // fired and its work is queued, it cannot be cancelled: its handler
+    // runs soon and arms again, for what is wanted then.
+    if (k_work_poll_cancel(&slot->watch) != 0
+        && (k_work_busy_get(&slot->watch.work) & K_WORK_QUEUED)) {
         k_mutex_unlock(&socket_arm_lock);
         return;
     }
     const struct fd_op_vtable *vtable;
     struct k_mutex *lock;
-    void *obj = z_get_fd_obj_and_vtable(slot->fd, &vtable, &lock);
-    int ret = -EBADF;
+    void *obj = slot_socket(slot, &vtable, &lock);
+    if (obj == NULL) {
+        k_mutex_unlock(&socket_arm_lock);
+        slot_deliver(slot, wait_for);
+        return;
+    }
     struct k_poll_event *pev = slot->events;
     struct zsock_pollfd pfd = {
         .fd = slot->fd,
         .events = ((wait_for & UEVENT_READ) ? ZSOCK_POLLIN : 0)
             | ((wait_for & UEVENT_WRITE) ? ZSOCK_POLLOUT : 0),
     };
-    if (obj != NULL) {
-        k_mutex_lock(lock, K_FOREVER);
-        ret = z_fdtable_call_ioctl(vtable, obj, ZFD_IOCTL_POLL_PREPARE,
-            &pfd, &pev, slot->events + ARRAY_SIZE(slot->events));
-        k_mutex_unlock(lock);
-    }
-    int n = pev - slot->events;
     uint16_t now = 0;
+    k_mutex_lock(lock, K_FOREVER);
+    k_sched_lock();
+    int ret = slot_connection_released(obj) ? -ENOTCONN
+        : z_fdtable_call_ioctl(vtable, obj, ZFD_IOCTL_POLL_PREPARE,
+        &pfd, &pev, slot->events + ARRAY_SIZE(slot->events));
+    int n = pev - slot->events;
     if (ret == -EALREADY) {
         // Something is ready already (UDP can always send, an error or EOF
         // is set): deliver it, and still watch the events PREPARE gathered
         // for the rest (a UDP socket's receive queue).
         now = socket_slot_poll_now(slot, wait_for);
     } else if (ret < 0) {
-        // The socket is gone: the next call says why.
+        // No connection left, or the socket is gone: the next call says why.
         now = wait_for;
+        n = 0;
     }
     if (n > 0 && (wait_for & ~now) != 0) {
         // Fires at once if an object is ready already.
         k_work_poll_submit_to_queue(&socket_watch_q, &slot->watch, slot->events, n, K_FOREVER);
     }
+    k_sched_unlock();
+    k_mutex_unlock(lock);
     k_mutex_unlock(&socket_arm_lock);
     if (now != 0) {
         slot_deliver(slot, now);
@@ -124,9 +170,16 @@ static void slot_watch_fired(struct k_work *work) {
     if (slot->closed || slot->fd < 0) {
         return;
     }
-    uint16_t now = socket_slot_poll_now(slot, atomic_get(&slot->want));
+    uint16_t wanted = atomic_get(&slot->want) & ~atomic_get(&slot->parked);
+    uint16_t now = socket_slot_poll_now(slot, wanted);
     if (now != 0) {
         slot_deliver(slot, now);
+    } else {
+        // Woken for nothing the stack reports (an object ready that poll
+        // does not count, such as a send semaphore while no send can go):
+        // WRITE waits for Python's next EAGAIN instead of firing again at
+        // once, which would spin on this cooperative thread.
+        atomic_or(&slot->parked, wanted & UEVENT_WRITE);
     }
     // Wait again for what is wanted and still not ready: the other event
     // (data after the connect's WRITE), or all of it when woken for
@@ -149,18 +202,19 @@ static bool socket_watch_started;
 // bytes as F rounded up to 4 into a packet of at most MTU + 14 bytes: with
 // the MTU at 1500, a full-size frame (1514, read as 1516) is dropped and
 // TCP stalls on the peer's first full segment. At 1498 every frame up to
-// the MTU fits (TCP's MSS follows the MTU).
-static void socket_network_quirks(void) {
-    #if DT_HAS_COMPAT_STATUS_OKAY(smsc_lan9220)
+// the MTU fits (TCP's MSS follows the MTU). Set before main() runs.
+#if DT_HAS_COMPAT_STATUS_OKAY(smsc_lan9220)
+static int socket_network_quirks(void) {
     struct net_if *iface = net_if_get_default();
     if (iface != NULL && net_if_get_mtu(iface) > 1498) {
         net_if_set_mtu(iface, 1498);
     }
-    #endif
+    return 0;
 }
+SYS_INIT(socket_network_quirks, APPLICATION, 0);
+#endif
 
 static void socket_watch_start(void) {
-    socket_network_quirks();
     k_work_queue_start(&socket_watch_q, socket_watch_stack,
         K_THREAD_STACK_SIZEOF(socket_watch_stack), SOCKET_WATCH_PRIORITY, NULL);
     k_thread_name_set(&socket_watch_q.thread, "socket_watch");
@@ -181,6 +235,7 @@ socket_slot_t *socket_slot_alloc(int fd) {
             slot->closed = false;
             atomic_set(&slot->ready, 0);
             atomic_set(&slot->want, 0);
+            atomic_set(&slot->parked, 0);
             k_work_poll_init(&slot->watch, slot_watch_fired);
             uevent_source_init_level(&slot->source, slot_level);
             return slot;
@@ -191,6 +246,7 @@ socket_slot_t *socket_slot_alloc(int fd) {
 
 void socket_slot_used(socket_slot_t *slot, uint16_t events) {
     atomic_and(&slot->ready, ~(atomic_val_t)events);
+    atomic_and(&slot->parked, ~(atomic_val_t)events);
     slot_arm(slot);
 }
 
@@ -207,8 +263,12 @@ void socket_slot_close(socket_slot_t *slot) {
     k_mutex_lock(&socket_arm_lock, K_FOREVER);
     k_work_poll_cancel(&slot->watch);
     k_mutex_unlock(&socket_arm_lock);
+    // A watcher that fired is queued and cannot be cancelled: let its
+    // handler run (it sees `closed` and does nothing), which unregisters
+    // the events still linked to the socket's objects. Cancelling the work
+    // would leave them linked to objects about to be freed.
     struct k_work_sync sync;
-    k_work_cancel_sync(&slot->watch.work, &sync);
+    k_work_flush(&slot->watch.work, &sync);
     // Waiters wake (READ|WRITE) and find the socket closed.
     slot_deliver(slot, UEVENT_READ | UEVENT_WRITE);
     uevent_source_detach_all(&slot->source);
