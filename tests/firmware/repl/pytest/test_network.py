@@ -1,4 +1,4 @@
-"""Sockets against real clients on the host (issue 26, work in progress).
+"""Sockets and network against real clients (docs/network.md).
 
 The image (scenario uevent.firmware.repl.network: the test firmware with
 zephyr_port/network/network.conf) runs in a QEMU of the test's own, with
@@ -404,6 +404,9 @@ a = socket.socket()
 a.bind(("0.0.0.0", 7000))
 b = socket.socket()
 print("in use", err(lambda: b.bind(("0.0.0.0", 7000))) == errno.EADDRINUSE)
+b.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+b.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+print("options", err(lambda: b.bind(("0.0.0.0", 7001))))
 print("not connected", err(lambda: b.recv(1)) == errno.ENOTCONN)
 a.close()
 b.close()
@@ -444,6 +447,7 @@ def test_errors_are_oserror_with_the_errno_posix_gives(network_elf: Path) -> Non
         "select wakes True",
         "then refused True",
         "in use True",
+        "options no error",
         "not connected True",
         "closed True",
         "would block True",

@@ -25,7 +25,7 @@ from conftest import build_board
 from raw_repl import RawRepl
 
 REFERENCE_DIR = Path(__file__).resolve().parents[4] / "docs" / "reference"
-PAGES = ("uevent.md", "machine.md", "zephyr.md", "asyncio.md")
+PAGES = ("uevent.md", "machine.md", "zephyr.md", "asyncio.md", "socket.md", "network.md")
 
 # What a board's test image must have (the rest may be absent).
 BOARD_HAS = {
@@ -73,6 +73,10 @@ for c in ('Pin', 'Timer', 'UART', 'I2C', 'SPI', 'SoftI2C', 'SoftSPI', 'Signal'):
     put('machine.' + c, lambda: getattr(machine, c))
 put('zephyr', lambda: __import__('zephyr'))
 put('zephyr.FlashArea', lambda: __import__('zephyr').FlashArea)
+put('socket', lambda: __import__('socket'))
+put('socket.socket', lambda: __import__('socket').socket)
+put('network', lambda: __import__('network'))
+put('network.LAN', lambda: __import__('network').LAN)
 R['asyncio'] = [n for n in names(asyncio) if type(getattr(asyncio, n)).__name__ != 'module']
 R['asyncio.core'] = names(asyncio.core)
 R['asyncio.stock'] = sorted(asyncio.stock._attrs)
