@@ -18,6 +18,7 @@
 #include <zephyr/net/socket.h>
 
 #include "py/runtime.h"
+#include "port_hard_irq.h"
 #include "port_wait.h"
 #include "uevent_protocol.h"
 
@@ -41,16 +42,20 @@ static bool lan_has_ipv4(struct net_if *iface) {
     return net_if_is_up(iface) && net_if_ipv4_get_global_addr(iface, NET_ADDR_PREFERRED) != NULL;
 }
 
-// Runs on Zephyr's network management thread.
-static void lan_event(struct net_mgmt_event_callback *cb, uint32_t event, struct net_if *iface) {
-    network_lan_obj_t *lan = &network_lan;
-    if (iface != lan->iface) {
-        return;
-    }
-    bool now = lan_has_ipv4(iface);
+// Stores whether the LAN is connected now; raises READ when it became so.
+static bool lan_update(network_lan_obj_t *lan) {
+    bool now = lan_has_ipv4(lan->iface);
     if (atomic_set(&lan->connected, now) != now && now) {
         port_wake(PORT_WAKE_IO);
         uevent_source_raise(&lan->source, UEVENT_READ);
+    }
+    return now;
+}
+
+// Runs on Zephyr's network management thread.
+static void lan_event(struct net_mgmt_event_callback *cb, uint32_t event, struct net_if *iface) {
+    if (iface == network_lan.iface) {
+        lan_update(&network_lan);
     }
 }
 
@@ -66,9 +71,11 @@ static void lan_start(network_lan_obj_t *lan, struct net_if *iface) {
     net_mgmt_init_event_callback(&lan->ipv4_events, lan_event,
         NET_EVENT_IPV4_ADDR_ADD | NET_EVENT_IPV4_ADDR_DEL);
     lan->iface = iface;
+    atomic_set(&lan->connected, lan_has_ipv4(iface));
     net_mgmt_add_event_callback(&lan->if_events);
     net_mgmt_add_event_callback(&lan->ipv4_events);
-    atomic_set(&lan->connected, lan_has_ipv4(iface));
+    // An event between the first look and the callbacks is not lost.
+    lan_update(lan);
 }
 
 // ---- addresses ----
@@ -173,12 +180,21 @@ static mp_obj_t lan_addr6_list(network_lan_obj_t *lan) {
 
 // ---- the type ----
 
+// Zephyr's interface calls take mutexes: never from a hard IRQ handler.
+static network_lan_obj_t *lan_get(mp_obj_t self_in) {
+    if (port_in_hard_irq()) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("can't use network in a hard IRQ handler (use a soft IRQ)"));
+    }
+    return MP_OBJ_TO_PTR(self_in);
+}
+
 static mp_obj_t network_lan_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 1, false);
+    network_lan_obj_t *lan = lan_get(MP_OBJ_FROM_PTR(&network_lan));
     if (n_args == 1 && mp_obj_get_int(args[0]) != 0) {
         mp_raise_ValueError(MP_ERROR_TEXT("this board has one Ethernet interface: LAN() or LAN(0)"));
     }
-    network_lan_obj_t *lan = &network_lan;
     if (lan->iface == NULL) {
         struct net_if *iface = net_if_get_first_by_type(&NET_L2_GET_NAME(ETHERNET));
         if (iface == NULL) {
@@ -196,7 +212,7 @@ static void network_lan_print(const mp_print_t *print, mp_obj_t self_in, mp_prin
 }
 
 static mp_obj_t network_lan_active(size_t n_args, const mp_obj_t *args) {
-    network_lan_obj_t *lan = MP_OBJ_TO_PTR(args[0]);
+    network_lan_obj_t *lan = lan_get(args[0]);
     if (n_args == 1) {
         return mp_obj_new_bool(net_if_is_up(lan->iface));
     }
@@ -209,13 +225,15 @@ static mp_obj_t network_lan_active(size_t n_args, const mp_obj_t *args) {
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(network_lan_active_obj, 1, 2, network_lan_active);
 
 static mp_obj_t network_lan_isconnected(mp_obj_t self_in) {
-    network_lan_obj_t *lan = MP_OBJ_TO_PTR(self_in);
-    return mp_obj_new_bool(atomic_get(&lan->connected));
+    network_lan_obj_t *lan = lan_get(self_in);
+    // Asked of the interface, not only the events: Zephyr drops events
+    // when its management queue is full.
+    return mp_obj_new_bool(lan_update(lan));
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(network_lan_isconnected_obj, network_lan_isconnected);
 
 static mp_obj_t network_lan_ifconfig(size_t n_args, const mp_obj_t *args) {
-    network_lan_obj_t *lan = MP_OBJ_TO_PTR(args[0]);
+    network_lan_obj_t *lan = lan_get(args[0]);
     struct net_if_ipv4 *ipv4 = lan_ipv4(lan);
     if (n_args == 1) {
         struct in_addr addr = lan_addr4(lan), none = { 0 };
@@ -271,7 +289,7 @@ static void lan_set_addr4(network_lan_obj_t *lan, mp_obj_t value) {
 }
 
 static mp_obj_t network_lan_ipconfig(size_t n_args, const mp_obj_t *args, mp_map_t *kwargs) {
-    network_lan_obj_t *lan = MP_OBJ_TO_PTR(args[0]);
+    network_lan_obj_t *lan = lan_get(args[0]);
     if (kwargs->used == 0) {
         if (n_args != 2) {
             mp_raise_TypeError(MP_ERROR_TEXT("ipconfig('param') or ipconfig(param=value, ...)"));
@@ -325,7 +343,7 @@ static mp_obj_t network_lan_ipconfig(size_t n_args, const mp_obj_t *args, mp_map
 static MP_DEFINE_CONST_FUN_OBJ_KW(network_lan_ipconfig_obj, 1, network_lan_ipconfig);
 
 static mp_obj_t network_lan_config(mp_obj_t self_in, mp_obj_t key_in) {
-    network_lan_obj_t *lan = MP_OBJ_TO_PTR(self_in);
+    network_lan_obj_t *lan = lan_get(self_in);
     qstr key = mp_obj_str_get_qstr(key_in);
     if (key == MP_QSTR_mac) {
         struct net_linkaddr *link = net_if_get_link_addr(lan->iface);

@@ -20,6 +20,7 @@
 #include "py/mphal.h"
 #include "py/runtime.h"
 #include "py/stream.h"
+#include "port_hard_irq.h"
 #include "socket_watch.h"
 #include "uevent_protocol.h"
 
@@ -29,11 +30,21 @@ typedef struct _socket_obj_t {
     int16_t family;
     int16_t type;
     int32_t timeout_ms;         // -1: blocking; 0: non-blocking
+    bool listening;             // listen() succeeded: accept() may run
 } socket_obj_t;
 
 static const mp_obj_type_t socket_type;
 
+// Zephyr's socket calls take mutexes: never from a hard IRQ handler.
+static void socket_check_context(void) {
+    if (port_in_hard_irq()) {
+        mp_raise_msg(&mp_type_RuntimeError,
+            MP_ERROR_TEXT("can't use a socket in a hard IRQ handler (use a soft IRQ)"));
+    }
+}
+
 static socket_slot_t *socket_slot(socket_obj_t *self) {
+    socket_check_context();
     if (self->slot == NULL) {
         mp_raise_OSError(MP_EBADF);
     }
@@ -155,6 +166,7 @@ static socket_obj_t *socket_new(int fd, int family, int type) {
     self->family = family;
     self->type = type;
     self->timeout_ms = -1;
+    self->listening = false;
     // Non-blocking in Zephyr, always (above).
     if (zsock_fcntl(fd, F_SETFL, O_NONBLOCK) < 0) {
         int err = errno;
@@ -180,6 +192,7 @@ static socket_obj_t *socket_new(int fd, int family, int type) {
 
 static mp_obj_t socket_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
     mp_arg_check_num(n_args, n_kw, 0, 3, false);
+    socket_check_context();
     int family = n_args > 0 ? mp_obj_get_int(args[0]) : AF_INET;
     int stype = n_args > 1 ? mp_obj_get_int(args[1]) : SOCK_STREAM;
     int proto = n_args > 2 ? mp_obj_get_int(args[2]) : 0;
@@ -208,6 +221,7 @@ static void socket_print(const mp_print_t *print, mp_obj_t self_in, mp_print_kin
 static mp_obj_t socket_close(mp_obj_t self_in) {
     socket_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (self->slot != NULL) {
+        socket_check_context();
         socket_slot_t *slot = self->slot;
         self->slot = NULL;
         socket_slot_close(slot);
@@ -234,6 +248,7 @@ static mp_obj_t socket_listen(size_t n_args, const mp_obj_t *args) {
     if (zsock_listen(slot->fd, backlog < 1 ? 1 : backlog) < 0) {
         socket_raise_errno();
     }
+    self->listening = true;
     socket_slot_want(slot, UEVENT_READ);
     return mp_const_none;
 }
@@ -241,12 +256,22 @@ static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(socket_listen_obj, 1, 2, socket_liste
 
 static mp_obj_t socket_accept(mp_obj_t self_in) {
     socket_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    socket_slot_t *listener = socket_slot(self);
+    // Zephyr 3.5 does not check: on a socket that does not listen it takes
+    // a queued packet for a connection (a crash), or waits for ever.
+    if (!self->listening) {
+        mp_raise_OSError(self->type == SOCK_DGRAM ? MP_EOPNOTSUPP : MP_EINVAL);
+    }
     struct sockaddr_storage addr;
     mp_uint_t start = mp_hal_ticks_ms();
     for (;;) {
         socklen_t len = sizeof(addr);
-        int fd = zsock_accept(socket_slot(self)->fd, (struct sockaddr *)&addr, &len);
+        int fd = zsock_accept(listener->fd, (struct sockaddr *)&addr, &len);
         if (fd >= 0) {
+            // READ stays only while more connections wait (as for recv).
+            if (!socket_slot_poll_now(listener, UEVENT_READ)) {
+                socket_slot_used(listener, UEVENT_READ);
+            }
             socket_obj_t *conn = socket_new(fd, self->family, SOCK_STREAM);
             socket_slot_want(conn->slot, UEVENT_READ | UEVENT_WRITE);
             mp_obj_t items[2] = { MP_OBJ_FROM_PTR(conn), socket_addr_format((struct sockaddr *)&addr) };
@@ -256,6 +281,7 @@ static mp_obj_t socket_accept(mp_obj_t self_in) {
             socket_raise_errno();
         }
         socket_wait_or_raise(self, UEVENT_READ, start);
+        listener = socket_slot(self);
     }
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(socket_accept_obj, socket_accept);
@@ -297,6 +323,7 @@ static MP_DEFINE_CONST_FUN_OBJ_2(socket_connect_obj, socket_connect);
 // (counted from `start`) allows.
 static mp_uint_t socket_send_some(socket_obj_t *self, const void *buf, size_t len,
     const struct sockaddr *to, socklen_t to_len, mp_uint_t start, int *errcode) {
+    socket_check_context();
     for (;;) {
         socket_slot_t *slot = self->slot;
         if (slot == NULL) {
@@ -323,6 +350,7 @@ static mp_uint_t socket_send_some(socket_obj_t *self, const void *buf, size_t le
 // as the timeout allows.
 static mp_uint_t socket_recv_some(socket_obj_t *self, void *buf, size_t len,
     struct sockaddr_storage *from, int *errcode) {
+    socket_check_context();
     mp_uint_t start = mp_hal_ticks_ms();
     for (;;) {
         socket_slot_t *slot = self->slot;
@@ -498,6 +526,7 @@ static mp_uint_t socket_stream_write(mp_obj_t self_in, const void *buf, mp_uint_
 static mp_uint_t socket_stream_ioctl(mp_obj_t self_in, mp_uint_t request, uintptr_t arg, int *errcode) {
     socket_obj_t *self = MP_OBJ_TO_PTR(self_in);
     if (request == MP_STREAM_POLL) {
+        socket_check_context();
         if (self->slot == NULL) {
             // Closed: as POSIX reports an invalid descriptor.
             return MP_STREAM_POLL_NVAL;
@@ -568,6 +597,7 @@ static MP_DEFINE_CONST_OBJ_TYPE(
 // getaddrinfo(host, port, af=0, type=0, proto=0, flags=0): numeric
 // addresses always; names through Zephyr's resolver where it is configured.
 static mp_obj_t socket_getaddrinfo(size_t n_args, const mp_obj_t *args) {
+    socket_check_context();
     const char *host = mp_obj_str_get_str(args[0]);
     // The port is a number or a string of one, as CPython takes it.
     char port_str[8];

@@ -30,6 +30,8 @@
 
 #define SOCKET_WATCH_STACK_SIZE (1024)
 #define SOCKET_WATCH_PRIORITY   K_PRIO_COOP(8)
+// After two fires in a row that found nothing: wait at most this long.
+#define SOCKET_WATCH_EMPTY_RETRY_MS (50)
 
 static K_THREAD_STACK_DEFINE(socket_watch_stack, SOCKET_WATCH_STACK_SIZE);
 static struct k_work_q socket_watch_q;
@@ -108,7 +110,7 @@ static void slot_deliver(socket_slot_t *slot, uint16_t events) {
 // at once what the stack says is ready already.
 static void slot_arm(socket_slot_t *slot) {
     k_mutex_lock(&socket_arm_lock, K_FOREVER);
-    uint16_t wait_for = atomic_get(&slot->want) & ~atomic_get(&slot->ready) & ~atomic_get(&slot->parked);
+    uint16_t wait_for = atomic_get(&slot->want) & ~atomic_get(&slot->ready);
     if (slot->closed || slot->fd < 0 || wait_for == 0) {
         k_mutex_unlock(&socket_arm_lock);
         return;
@@ -154,7 +156,8 @@ static void slot_arm(socket_slot_t *slot) {
     }
     if (n > 0 && (wait_for & ~now) != 0) {
         // Fires at once if an object is ready already.
-        k_work_poll_submit_to_queue(&socket_watch_q, &slot->watch, slot->events, n, K_FOREVER);
+        k_work_poll_submit_to_queue(&socket_watch_q, &slot->watch, slot->events, n,
+            slot->empty_fires >= 2 ? K_MSEC(SOCKET_WATCH_EMPTY_RETRY_MS) : K_FOREVER);
     }
     k_sched_unlock();
     k_mutex_unlock(lock);
@@ -170,16 +173,20 @@ static void slot_watch_fired(struct k_work *work) {
     if (slot->closed || slot->fd < 0) {
         return;
     }
-    uint16_t wanted = atomic_get(&slot->want) & ~atomic_get(&slot->parked);
-    uint16_t now = socket_slot_poll_now(slot, wanted);
+    uint16_t now = socket_slot_poll_now(slot, atomic_get(&slot->want));
     if (now != 0) {
         slot_deliver(slot, now);
-    } else {
-        // Woken for nothing the stack reports (an object ready that poll
-        // does not count, such as a send semaphore while no send can go):
-        // WRITE waits for Python's next EAGAIN instead of firing again at
-        // once, which would spin on this cooperative thread.
-        atomic_or(&slot->parked, wanted & UEVENT_WRITE);
+        slot->empty_fires = 0;
+    } else if (watch->poll_result == -EAGAIN) {
+        // A timed re-arm (below) ran out: wait without a timeout again.
+        slot->empty_fires = 0;
+    } else if (slot->empty_fires < UINT8_MAX) {
+        // Woken for nothing the stack reports: an object was given and
+        // taken again before this ran (the usual case, harmless), or one
+        // stays ready while poll does not count it, which would fire at
+        // once for ever on this cooperative thread. After two in a row the
+        // next wait has a timeout (slot_arm).
+        slot->empty_fires++;
     }
     // Wait again for what is wanted and still not ready: the other event
     // (data after the connect's WRITE), or all of it when woken for
@@ -235,7 +242,7 @@ socket_slot_t *socket_slot_alloc(int fd) {
             slot->closed = false;
             atomic_set(&slot->ready, 0);
             atomic_set(&slot->want, 0);
-            atomic_set(&slot->parked, 0);
+            slot->empty_fires = 0;
             k_work_poll_init(&slot->watch, slot_watch_fired);
             uevent_source_init_level(&slot->source, slot_level);
             return slot;
@@ -246,7 +253,6 @@ socket_slot_t *socket_slot_alloc(int fd) {
 
 void socket_slot_used(socket_slot_t *slot, uint16_t events) {
     atomic_and(&slot->ready, ~(atomic_val_t)events);
-    atomic_and(&slot->parked, ~(atomic_val_t)events);
     slot_arm(slot);
 }
 

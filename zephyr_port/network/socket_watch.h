@@ -17,7 +17,7 @@ typedef struct socket_slot {
     struct k_poll_event events[2];  // the receive queue, the connect/send semaphore
     atomic_t ready;                 // READ/WRITE seen since Python last used them up
     atomic_t want;                  // what the watcher waits for
-    atomic_t parked;                // not watched until Python uses it (a fire for nothing)
+    uint8_t empty_fires;            // fires in a row that found nothing (the watcher's)
     bool closed;                    // closed by Python: READ|WRITE, calls fail
 } socket_slot_t;
 

@@ -849,3 +849,81 @@ def test_lan_reports_and_sets_addresses_and_is_an_event_source(network_elf: Path
         out, err, result = serve_one_on(guest, BLOCKING_ECHO, b"static\n")
     assert (out, err) == ("served 7 10.0.2.2", "")
     assert result.get("got") == b"STATIC\n", result
+
+
+MISUSE = """
+import socket, machine, time, errno, uevent
+def err(f):
+    try:
+        f()
+        return "no error"
+    except OSError as e:
+        return e.errno
+    except RuntimeError as e:
+        return "RuntimeError"
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 7300))
+srv.listen(2)
+c = socket.socket()
+c.connect(("127.0.0.1", 7300))
+p = uevent.poll()
+p.register(srv, uevent.READ)
+print("pending", [e.flags for e in p.poll_ms(2000)])
+a, _ = srv.accept()
+# Nothing more to accept: the listener's READ level is down again.
+p.register(srv, uevent.READ)
+print("after accept", [e.flags for e in p.poll_ms(300)])
+a.send(b"unread")
+time.sleep_ms(100)
+# accept() on a socket that does not listen: Zephyr 3.5 would take a
+# queued packet for a connection (a crash), or wait for ever.
+print("connected", err(lambda: c.accept()) == errno.EINVAL)
+f = socket.socket()
+f.settimeout(2)
+t0 = time.ticks_ms()
+print("fresh", err(lambda: f.accept()) == errno.EINVAL, time.ticks_diff(time.ticks_ms(), t0) < 500)
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 9100))
+socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x" * 40, ("127.0.0.1", 9100))
+time.sleep_ms(100)
+print("udp", err(lambda: u.accept()) == errno.EOPNOTSUPP)
+# A hard IRQ handler cannot use a socket (Zephyr's socket calls take
+# mutexes). The heap is locked there: nothing may allocate.
+import micropython
+micropython.alloc_emergency_exception_buf(100)
+res = [None, None]
+dest = ("127.0.0.1", 9100)
+def cb(t):
+    try:
+        u.sendto(b"x", dest)
+    except RuntimeError as e:
+        res[0] = e
+    try:
+        u.close()
+    except RuntimeError as e:
+        res[1] = e
+t = machine.Timer(mode=machine.Timer.ONE_SHOT, period=20, callback=cb, hard=True)
+time.sleep_ms(200)
+res = [type(e).__name__ for e in res]
+print("hard irq", res)
+for s in (a, c, f, u, srv):
+    s.close()
+"""
+
+
+def test_misuse_is_an_error_not_a_crash(network_elf: Path) -> None:
+    # Second review's findings 1, 2 and 4: accept() on a socket that does
+    # not listen crashed the board or never returned, a socket call in a
+    # hard IRQ handler panicked the kernel, a listener stayed READ.
+    with guest_on_network(network_elf) as guest:
+        out, err = guest.run(MISUSE, 30)
+    assert err == ""
+    assert out.splitlines() == [
+        "pending [1]",
+        "after accept []",
+        "connected True",
+        "fresh True True",
+        "udp True",
+        "hard irq ['RuntimeError', 'RuntimeError']",
+    ]
