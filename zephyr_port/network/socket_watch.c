@@ -68,9 +68,9 @@ static void *slot_socket(socket_slot_t *slot, const struct fd_op_vtable **vtable
 // says what happened, so it is READ and WRITE.
 // Context: the socket's lock held and the scheduler locked, so that the
 // stack's threads cannot release the connection after the check.
-static bool slot_connection_released(void *obj) {
+static bool slot_connection_released(socket_slot_t *slot, void *obj) {
     struct net_context *ctx = obj;
-    return net_context_get_type(ctx) == SOCK_STREAM && ctx->tcp == NULL;
+    return net_context_get_type(ctx) == SOCK_STREAM && (ctx->tcp == NULL || slot->connection_closed);
 }
 
 uint16_t socket_slot_poll_now(socket_slot_t *slot, uint16_t events) {
@@ -90,7 +90,7 @@ uint16_t socket_slot_poll_now(socket_slot_t *slot, uint16_t events) {
     // zsock_poll takes the same (recursive) lock: it does not block here.
     k_mutex_lock(lock, K_FOREVER);
     k_sched_lock();
-    if (slot_connection_released(obj)) {
+    if (slot_connection_released(slot, obj)) {
         now = events;
     } else if (pfd.events != 0 && zsock_poll(&pfd, 1, 0) > 0) {
         now = revents_to_events(pfd.revents) & events;
@@ -140,7 +140,7 @@ static void slot_arm(socket_slot_t *slot) {
     uint16_t now = 0;
     k_mutex_lock(lock, K_FOREVER);
     k_sched_lock();
-    int ret = slot_connection_released(obj) ? -ENOTCONN
+    int ret = slot_connection_released(slot, obj) ? -ENOTCONN
         : z_fdtable_call_ioctl(vtable, obj, ZFD_IOCTL_POLL_PREPARE,
         &pfd, &pev, slot->events + ARRAY_SIZE(slot->events));
     int n = pev - slot->events;
@@ -243,6 +243,10 @@ socket_slot_t *socket_slot_alloc(int fd) {
             atomic_set(&slot->ready, 0);
             atomic_set(&slot->want, 0);
             slot->empty_fires = 0;
+            slot->connection_closed = false;
+            const struct fd_op_vtable *vtable;
+            struct k_mutex *lock;
+            slot->context = z_get_fd_obj_and_vtable(fd, &vtable, &lock);
             k_work_poll_init(&slot->watch, slot_watch_fired);
             uevent_source_init_level(&slot->source, slot_level);
             return slot;
@@ -278,8 +282,25 @@ void socket_slot_close(socket_slot_t *slot) {
     // Waiters wake (READ|WRITE) and find the socket closed.
     slot_deliver(slot, UEVENT_READ | UEVENT_WRITE);
     uevent_source_detach_all(&slot->source);
+    slot->context = NULL;
     zsock_close(slot->fd);
     slot->fd = -1;
+}
+
+void socket_slot_connection_closed(void *context) {
+    for (size_t i = 0; i < ARRAY_SIZE(socket_slots); i++) {
+        socket_slot_t *slot = &socket_slots[i];
+        if (slot->context != context || slot->fd < 0) {
+            continue;
+        }
+        // Before the connection's semaphores can be freed: later arms see
+        // the flag and watch only the receive queue. A watcher already
+        // queued unlinks its events itself when it runs.
+        slot->connection_closed = true;
+        k_work_poll_cancel(&slot->watch);
+        slot_deliver(slot, UEVENT_READ | UEVENT_WRITE);
+        return;
+    }
 }
 
 void socket_slot_close_all(void) {

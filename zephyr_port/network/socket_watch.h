@@ -18,6 +18,8 @@ typedef struct socket_slot {
     atomic_t ready;                 // READ/WRITE seen since Python last used them up
     atomic_t want;                  // what the watcher waits for
     uint8_t empty_fires;            // fires in a row that found nothing (the watcher's)
+    void *context;                  // Zephyr's net_context of the socket
+    bool connection_closed;         // the TCP connection ended: nothing left to watch but READ
     bool closed;                    // closed by Python: READ|WRITE, calls fail
 } socket_slot_t;
 
@@ -46,6 +48,10 @@ void socket_slot_used(socket_slot_t *slot, uint16_t events);
 // socket has no WRITE, an unconnected TCP socket nothing).
 // Context: Python thread, GIL held; never raises.
 void socket_slot_want(socket_slot_t *slot, uint16_t events);
+// The TCP connection of `context` ended (FIN, reset, timeout): its slot,
+// if any, stops watching the connection's objects and wakes its waiters.
+// Context: the network stack's threads.
+void socket_slot_connection_closed(void *context);
 // What is ready now, asked of the stack (no wait): READ, WRITE; an error or
 // a peer close is both.
 // Context: Python thread or the watcher's workqueue; never raises.

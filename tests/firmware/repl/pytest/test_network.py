@@ -927,3 +927,55 @@ def test_misuse_is_an_error_not_a_crash(network_elf: Path) -> None:
         "udp True",
         "hard irq ['RuntimeError', 'RuntimeError']",
     ]
+
+
+RESET_WHILE_SENDING = """
+import socket, time, _thread
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8080))
+s.listen(1)
+print("listening")
+c, _ = s.accept()
+time.sleep_ms(500)          # the peer's b"hello" arrives, and stays unread
+c.settimeout(8)
+buf = bytes(1024)
+sent = [0]
+def monitor():              # says when sendall stops making progress
+    last = -1
+    while True:
+        time.sleep_ms(30)
+        if sent[0] == last:
+            print("blocked")
+            return
+        last = sent[0]
+_thread.start_new_thread(monitor, ())
+try:
+    while True:
+        c.sendall(buf)
+        sent[0] += 1
+except OSError as e:
+    print("error", e.errno in (104, 128, 32))   # ECONNRESET, ENOTCONN, EPIPE
+c.close()
+s.close()
+"""
+
+
+def test_a_reset_ends_a_blocked_sendall_with_data_unread(network_elf: Path) -> None:
+    # Second review's finding 3: with data queued, Zephyr 3.5 signals no
+    # k_poll object at a reset, so the sender waited out its 8 s timeout.
+    with guest_on_network(network_elf) as guest:
+        guest.start(RESET_WHILE_SENDING)
+        h = connect_to(guest)
+        h.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        h.sendall(b"hello")
+        guest.expect(b"blocked", 60)
+        h.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        h.close()  # a reset, at once (a peer that stops reading for long trips Zephyr #101748)
+        reset_at = time.monotonic()
+        guest.expect(b"error", 15)
+        took = time.monotonic() - reset_at
+        out, err = guest.finish(15)
+    assert err == ""
+    assert out.splitlines()[-1] == "error True"
+    assert took < 2, f"the sender woke {took:.1f} s after the reset"
