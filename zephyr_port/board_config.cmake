@@ -15,7 +15,26 @@ if(NOT BOARD)
         "(for example -b qemu_cortex_m3); see README.md for the supported boards.")
 endif()
 
-set(CONF_FILE ${UEVENT_PORT_DIR}/prj.conf ${UEVENT_APP_CONF_FILES})
+# Networking (docs/network.md): on by default on a board whose
+# boards/<board>.network.conf says how it reaches a network. An application
+# leaves it out with -DUEVENT_NETWORK=OFF (or set(UEVENT_NETWORK OFF) before
+# including this); ON adds the stack on any board, its driver from the
+# devicetree. Before the application's fragments, which may change its settings.
+if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.network.conf)
+    set(UEVENT_NETWORK_DEFAULT ON)
+else()
+    set(UEVENT_NETWORK_DEFAULT OFF)
+endif()
+set(UEVENT_NETWORK ${UEVENT_NETWORK_DEFAULT} CACHE BOOL "socket and network (docs/network.md)")
+set(UEVENT_NETWORK_CONF_FILES)
+if(UEVENT_NETWORK)
+    list(APPEND UEVENT_NETWORK_CONF_FILES ${UEVENT_PORT_DIR}/network/network.conf)
+    if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.network.conf)
+        list(APPEND UEVENT_NETWORK_CONF_FILES ${UEVENT_ROOT}/boards/${BOARD}.network.conf)
+    endif()
+endif()
+
+set(CONF_FILE ${UEVENT_PORT_DIR}/prj.conf ${UEVENT_NETWORK_CONF_FILES} ${UEVENT_APP_CONF_FILES})
 # The port's Kconfig menu (heap, feature level, frozen manifest) is every
 # reusing application's too.
 set(KCONFIG_ROOT ${UEVENT_PORT_DIR}/Kconfig)

@@ -41,6 +41,7 @@ set(test_files_CONFIG_UEVENT_TEST_HOOKS
     tests/firmware/hooks/moduevent_test.c
     tests/firmware/hooks/test_alloc_faults.c
     tests/firmware/hooks/test_source.c
+    tests/firmware/hooks/test_net_counters.c
 )
 set(test_files_CONFIG_UEVENT_BENCH_HOOKS bench/firmware/moduevent_bench.c)
 

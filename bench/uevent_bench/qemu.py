@@ -48,6 +48,10 @@ class Qemu:
             "none",
             "-monitor",
             "none",
+            # The board's NIC restricted to this host (QEMU's default is
+            # unrestricted).
+            "-nic",
+            "user,restrict=on",
             "-serial",
             "stdio",
             "-icount",

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 SCENARIO = "uevent.port.matrix"
+BOARDS_DIR = Path(__file__).resolve().parents[2] / "boards"
 UART_COMPAT = re.compile(r"(^|[,-])(lp)?u(s)?arte?$")
 REGION = re.compile(r"^\s*(FLASH|RAM):\s+(\d+) B\s+(\d+) (B|KB|MB|GB)\s", re.MULTILINE)
 SUMMARY = re.compile(r"^-- (uevent: \S+: RAM .*)$", re.MULTILINE)
@@ -43,6 +44,8 @@ class Result:
     # KB of littlefs at /flash (the storage partition), 0 when the build has
     # no filesystem (zephyr_port/Kconfig: MICROPY_VFS_LFS2).
     flash_fs_kb: int = 0
+    # socket and network in the build (docs/network.md).
+    network: bool = False
 
 
 def expected_nodes(edt: Any) -> dict[str, str]:
@@ -108,12 +111,21 @@ def check_board(build: Path, board: str, zephyr_base: Path) -> Result:
     listed = {path for _, path in result.sources}
     edt = load_edt(build / "zephyr" / "edt.pickle", zephyr_base)
     result.flash_fs_kb = filesystem_kb(edt, build / "zephyr" / ".config")
+    result.network = has_network(build / "zephyr" / ".config")
+    if (BOARDS_DIR / f"{board}.network.conf").is_file() and not result.network:
+        result.problems.append(f"boards/{board}.network.conf, but the build has no socket module")
     for path, kind in sorted(expected_nodes(edt).items()):
         if path not in listed:
             result.problems.append(f"board_sources.md does not list the {kind} {path}")
     if not any(kind == "uart" for kind, _ in result.sources):
         result.problems.append("board_sources.md lists no UART")
     return result
+
+
+def has_network(dotconfig: Path) -> bool:
+    """Whether the build has socket and network (CONFIG_MICROPY_PY_SOCKET)."""
+    config = dotconfig.read_text() if dotconfig.is_file() else ""
+    return "CONFIG_MICROPY_PY_SOCKET=y" in config.splitlines()
 
 
 def filesystem_kb(edt: Any, dotconfig: Path) -> int:
@@ -128,7 +140,8 @@ def filesystem_kb(edt: Any, dotconfig: Path) -> int:
 def table(results: list[Result]) -> str:
     head = (
         "| board | RAM / flash (KB) | heap | level | `_thread` | entries | buttons | UARTs "
-        "| /flash | flash used | RAM used |\n|---|---|---|---|---|---|---|---|---|---|---|\n"
+        "| /flash | network | flash used | RAM used |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
     )
     rows = []
     for r in results:
@@ -141,6 +154,7 @@ def table(results: list[Result]) -> str:
             f"| {p.get('heap', 0) // 1024} KB | {p.get('level', '?')} "
             f"| {'on' if p.get('thread') else 'off'} | {p.get('entries', '?')} "
             f"| {buttons} | {uarts} | {f'{r.flash_fs_kb} KB' if r.flash_fs_kb else '-'} "
+            f"| {'on' if r.network else '-'} "
             f"| {used.get('flash', 0):,} B | {used.get('ram', 0):,} B |"
         )
     return head + "\n".join(rows) + "\n"

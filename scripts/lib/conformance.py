@@ -71,7 +71,7 @@ def main() -> int:
 
     qemu = (
         f"qemu-system-arm -cpu cortex-m3 -machine {args.machine}"
-        f" -display none -monitor none -serial pty -kernel {elf}"
+        f" -display none -monitor none -nic user,restrict=on -serial pty -kernel {elf}"
     )
     cmd = [
         sys.executable,

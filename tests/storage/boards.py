@@ -61,7 +61,9 @@ class Board:
             marker = b"pseudotty"
         else:
             cmd = ["qemu-system-arm", "-cpu", "cortex-m3", "-machine", QEMU_MACHINES[board]]
-            cmd += ["-display", "none", "-monitor", "none", "-serial", "pty", "-kernel", str(image)]
+            # The board's NIC restricted to this host (QEMU's default is unrestricted).
+            cmd += ["-display", "none", "-monitor", "none", "-nic", "user,restrict=on"]
+            cmd += ["-serial", "pty", "-kernel", str(image)]
             marker = b"/dev/pts/"
         self.proc = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True

@@ -36,7 +36,9 @@ def command(board: str, image: Path, uart_port: int | None = None) -> list[str]:
         return [str(image), "--no-rt", f"--flash={image.parent / 'model-flash.bin'}"]
     machine = QEMU_MACHINES[board]
     cmd = ["qemu-system-arm", "-cpu", "cortex-m3", "-machine", machine]
-    cmd += ["-display", "none", "-vga", "none", "-monitor", "none", "-serial", "stdio"]
+    # The board's NIC restricted to this host (QEMU's default is unrestricted).
+    cmd += ["-display", "none", "-vga", "none", "-monitor", "none", "-nic", "user,restrict=on"]
+    cmd += ["-serial", "stdio"]
     if uart_port is not None:
         # The test firmware's uart1, looped back to itself on localhost.
         cmd += ["-serial", f"udp:127.0.0.1:{uart_port}@127.0.0.1:{uart_port}"]

@@ -108,7 +108,9 @@ def test_boot_and_main_scripts(device_object: DeviceAdapter) -> None:
 @contextlib.contextmanager
 def qemu_on_pty(elf: Path, machine: str) -> Iterator[int]:
     """QEMU running `elf` with its console on a pty, opened raw."""
-    io = ["-display", "none", "-monitor", "none", "-serial", "pty"]
+    # The board's Ethernet on QEMU's user network, restricted to this host
+    # (docs/network.md): QEMU's default would be unrestricted.
+    io = ["-display", "none", "-monitor", "none", "-serial", "pty", "-nic", "user,restrict=on"]
     qemu = subprocess.Popen(
         ["qemu-system-arm", "-cpu", "cortex-m3", "-machine", machine, *io, "-kernel", str(elf)],
         stdout=subprocess.PIPE,
