@@ -15,22 +15,28 @@ if(NOT BOARD)
         "(for example -b qemu_cortex_m3); see README.md for the supported boards.")
 endif()
 
+# BOARD may carry a revision (board@1.0): fragments are named without it.
+string(REGEX REPLACE "@.*$" "" UEVENT_BOARD_FILE_NAME "${BOARD}")
+
 # Networking (docs/network.md): on by default on a board whose
 # boards/<board>.network.conf says how it reaches a network. An application
 # leaves it out with -DUEVENT_NETWORK=OFF (or set(UEVENT_NETWORK OFF) before
 # including this); ON adds the stack on any board, its driver from the
 # devicetree. Before the application's fragments, which may change its settings.
-if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.network.conf)
-    set(UEVENT_NETWORK_DEFAULT ON)
-else()
-    set(UEVENT_NETWORK_DEFAULT OFF)
+set(UEVENT_BOARD_NETWORK_CONF ${UEVENT_ROOT}/boards/${UEVENT_BOARD_FILE_NAME}.network.conf)
+# (A plain set() by the application wins: no cache entry over it.)
+if(NOT DEFINED UEVENT_NETWORK)
+    if(EXISTS ${UEVENT_BOARD_NETWORK_CONF})
+        set(UEVENT_NETWORK ON CACHE BOOL "socket and network (docs/network.md)")
+    else()
+        set(UEVENT_NETWORK OFF CACHE BOOL "socket and network (docs/network.md)")
+    endif()
 endif()
-set(UEVENT_NETWORK ${UEVENT_NETWORK_DEFAULT} CACHE BOOL "socket and network (docs/network.md)")
 set(UEVENT_NETWORK_CONF_FILES)
 if(UEVENT_NETWORK)
     list(APPEND UEVENT_NETWORK_CONF_FILES ${UEVENT_PORT_DIR}/network/network.conf)
-    if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.network.conf)
-        list(APPEND UEVENT_NETWORK_CONF_FILES ${UEVENT_ROOT}/boards/${BOARD}.network.conf)
+    if(EXISTS ${UEVENT_BOARD_NETWORK_CONF})
+        list(APPEND UEVENT_NETWORK_CONF_FILES ${UEVENT_BOARD_NETWORK_CONF})
     endif()
 endif()
 
@@ -38,11 +44,11 @@ set(CONF_FILE ${UEVENT_PORT_DIR}/prj.conf ${UEVENT_NETWORK_CONF_FILES} ${UEVENT_
 # The port's Kconfig menu (heap, feature level, frozen manifest) is every
 # reusing application's too.
 set(KCONFIG_ROOT ${UEVENT_PORT_DIR}/Kconfig)
-if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.conf)
-    list(APPEND CONF_FILE ${UEVENT_ROOT}/boards/${BOARD}.conf)
+if(EXISTS ${UEVENT_ROOT}/boards/${UEVENT_BOARD_FILE_NAME}.conf)
+    list(APPEND CONF_FILE ${UEVENT_ROOT}/boards/${UEVENT_BOARD_FILE_NAME}.conf)
 endif()
-if(EXISTS ${UEVENT_ROOT}/boards/${BOARD}.overlay)
-    list(APPEND DTC_OVERLAY_FILE ${UEVENT_ROOT}/boards/${BOARD}.overlay)
+if(EXISTS ${UEVENT_ROOT}/boards/${UEVENT_BOARD_FILE_NAME}.overlay)
+    list(APPEND DTC_OVERLAY_FILE ${UEVENT_ROOT}/boards/${UEVENT_BOARD_FILE_NAME}.overlay)
 endif()
 foreach(extra ${UEVENT_APP_OVERLAYS})
     list(APPEND DTC_OVERLAY_FILE ${extra})

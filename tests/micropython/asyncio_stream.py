@@ -78,7 +78,8 @@ async def main():
     await w.drain()
     print("drained")
     r = asyncio.StreamReader(uart)
-    # No timeout here: under twister QEMU runs with -icount sleep=off, where
+    # No timeout here: under twister QEMU runs with -icount sleep=off (not on
+    # mps2_an385, whose image has networking and runs in real time), where
     # an idle guest jumps to its next deadline at once while the host still
     # carries the bytes over UDP (a 1 s timeout expired under load in CI).
     print(await r.readline())

@@ -1,7 +1,8 @@
 # A bus transfer blocks its caller for the transfer only, and loses nothing
 # raised meanwhile (docs/buses.md): a hard Timer fires in the middle of a
 # long SoftSPI transfer (bit-banged at 50 kHz, 400 bytes: 64 ms and more,
-# 1.25 s of virtual time on mps2_an385 under twister's -icount),
+# 1.25 s of virtual time on qemu_cortex_m3 under twister's -icount; mps2_an385
+# has networking, so no -icount there),
 # sets a uevent Flag and queues a soft callback. The callback runs as soon
 # as the transfer returns, and poll_ms sees the Flag's event at once.
 import micropython

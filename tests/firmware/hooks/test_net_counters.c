@@ -3,7 +3,7 @@
  * leak tests of test images with networking (tests/firmware/repl/pytest/
  * test_network.py). counters() is a dict of what is free in each packet
  * and buffer pool and how many network contexts (sockets, connections)
- * are in use.
+ * are in use. Python thread only (a RuntimeError in a hard IRQ handler).
  */
 #include "py/runtime.h"
 
@@ -11,6 +11,8 @@
 
 #include <zephyr/net/net_context.h>
 #include <zephyr/net/net_pkt.h>
+
+#include "port_hard_irq.h"
 
 static void test_net_count_context(struct net_context *context, void *user_data) {
     (void)context;
@@ -22,6 +24,10 @@ static void test_net_store(mp_obj_t dict, qstr key, mp_int_t value) {
 }
 
 static mp_obj_t test_net_counters(void) {
+    // net_context_foreach takes Zephyr's context lock.
+    if (port_in_hard_irq()) {
+        mp_raise_msg(&mp_type_RuntimeError, MP_ERROR_TEXT("can't read network counters in a hard IRQ handler"));
+    }
     struct k_mem_slab *rx, *tx;
     struct net_buf_pool *rx_data, *tx_data;
     net_pkt_get_info(&rx, &tx, &rx_data, &tx_data);

@@ -7,6 +7,7 @@
  * Source() has READ and WRITE levels that Python sets (set_level(mask))
  * and an EVENT edge that fire() raises: from Python, or from a hard IRQ
  * (a machine.Timer callback with hard=True), where it only raises.
+ * set_initial(mask) sets what a new registration finds true.
  */
 #include "py/runtime.h"
 #include "uevent_protocol.h"
@@ -15,6 +16,7 @@ typedef struct _test_source_obj_t {
     mp_obj_base_t base;
     uevent_source_t source;
     volatile uint16_t levels;           // READ/WRITE now true
+    uint16_t initial;                   // what a new registration gets (set_initial)
 } test_source_obj_t;
 
 // READ/WRITE as they are now: read when armed and when delivered.
@@ -27,6 +29,7 @@ static mp_obj_t test_source_make_new(const mp_obj_type_t *type, size_t n_args, s
     mp_arg_check_num(n_args, n_kw, 0, 0, false);
     test_source_obj_t *self = mp_obj_malloc(test_source_obj_t, type);
     self->levels = 0;
+    self->initial = 0;
     uevent_source_init_level(&self->source, test_source_level);
     return MP_OBJ_FROM_PTR(self);
 }
@@ -63,21 +66,38 @@ static mp_obj_t test_source_fire(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(test_source_fire_obj, 1, 2, test_source_fire);
 
+// set_initial(mask): the events a new registration finds true (the
+// protocol's initial_events), as a set Flag reports EVENT.
+static mp_obj_t test_source_set_initial(mp_obj_t self_in, mp_obj_t mask_in) {
+    test_source_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    self->initial = test_source_mask(mask_in);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(test_source_set_initial_obj, test_source_set_initial);
+
 static const mp_rom_map_elem_t test_source_locals_dict_table[] = {
     { MP_ROM_QSTR(MP_QSTR_set_level), MP_ROM_PTR(&test_source_set_level_obj) },
     { MP_ROM_QSTR(MP_QSTR_fire), MP_ROM_PTR(&test_source_fire_obj) },
+    { MP_ROM_QSTR(MP_QSTR_set_initial), MP_ROM_PTR(&test_source_set_initial_obj) },
 };
 static MP_DEFINE_CONST_DICT(test_source_locals_dict, test_source_locals_dict_table);
 
-// The protocol: the source behind the object, nothing true at registration
-// beyond its levels (the core reads those itself), not an edge source.
+// The protocol: the source behind the object, what set_initial() said is
+// true at registration (beyond its levels, which the core reads itself),
+// not an edge source.
 static uevent_source_t *test_source_of(mp_obj_t self_in) {
     test_source_obj_t *self = MP_OBJ_TO_PTR(self_in);
     return &self->source;
 }
 
+static uint16_t test_source_initial_events(mp_obj_t self_in) {
+    test_source_obj_t *self = MP_OBJ_TO_PTR(self_in);
+    return self->initial;
+}
+
 static const uevent_source_p_t test_source_p = {
     .source = test_source_of,
+    .initial_events = test_source_initial_events,
     .edge = false,
 };
 

@@ -8,12 +8,16 @@ half-close of the other, and it exits when both ends are done.
 
 from __future__ import annotations
 
+import os
 import selectors
 import socket
 import sys
 
 
 def relay(port: int) -> None:
+    # QEMU gives the connection as stderr too: errors must not go into it.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stderr.fileno())
     guest = socket.socket(fileno=sys.stdin.fileno())
     host = socket.create_connection(("127.0.0.1", port))
     peer = {guest: host, host: guest}
