@@ -22,12 +22,18 @@ try:
     import _thread
 except ImportError:
     _thread = None
+try:
+    import socket
+except ImportError:  # a board without networking (docs/network.md)
+    socket = None
 
 DELAY = 30  # ms from arming to the event
 BOUND = 60  # a wait may end this late (QEMU in real time on a loaded host)
 LONG = 1500  # the waits' timeout: reaching it is a failure
 EXTRA = 5  # ms of looking for a second delivery after the first
 LATE_RETRIES = 2  # more runs of a late cell (see run_cell)
+
+SOCKET_PORT = 8095  # the socket rows' listener, on 127.0.0.1
 
 PIN_A = ("gpio_emul0", 10)
 PIN_B = ("gpio_emul0", 11)
@@ -306,6 +312,61 @@ def fire_closed_in_wait(w, ctx):
     return one_shot(DELAY, lambda t: w.set())
 
 
+# Socket rows: a connection over 127.0.0.1 (the stack's loopback), its
+# arrival made DELAY ms ahead by another thread (socket calls are not for
+# hard IRQs): data on a connection, a connection for a listener, the
+# peer's close. ctx.sock is what the waiter waits on, ctx.sock_arrival
+# which of the three.
+class SocketArrival:
+    def __init__(self, ctx, arrival):
+        self.srv = socket.socket()
+        self.srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.srv.bind(("127.0.0.1", SOCKET_PORT))
+        self.srv.listen(2)
+        self.a = socket.socket()
+        self.a.connect(("127.0.0.1", SOCKET_PORT))
+        self.b, _ = self.srv.accept()
+        self.extra = []
+        ctx.sock_arrival = arrival
+        ctx.sock = self.srv if arrival == "connect" else self.b
+        self.done = False
+        _thread.start_new_thread(self.later, (arrival,))
+
+    def later(self, arrival):
+        try:
+            time.sleep_ms(DELAY)
+            if arrival == "data":
+                self.a.send(b"s")
+            elif arrival == "connect":
+                c = socket.socket()
+                self.extra.append(c)
+                c.connect(("127.0.0.1", SOCKET_PORT))
+            else:
+                self.a.close()
+        finally:
+            self.done = True
+
+    def deinit(self):
+        while not self.done:
+            time.sleep_ms(5)
+        for s in self.extra:
+            s.close()
+        for s in (self.a, self.b, self.srv):
+            s.close()
+
+
+def fire_socket(arrival):
+    return lambda w, ctx: SocketArrival(ctx, arrival)
+
+
+def take_socket(ctx):
+    # What a level-triggered waiter does with a ready socket: takes it.
+    if ctx.sock_arrival == "data":
+        ctx.sock.recv(1)
+    elif ctx.sock_arrival == "connect":
+        ctx.sock.accept()[0].close()
+
+
 ROWS = [
     Row("isr Flag.set", "set", fire_isr_set),
     Row("isr Pin edge", "pin", fire_pin_edge),
@@ -326,6 +387,9 @@ ROWS = [
     Row("sched_lock thread", "set", fire_lock_thread, needs_thread=True, soft=True),
     Row("UART re-created", "uart", fire_uart_recreated),
     Row("closed in a wait", "set", fire_closed_in_wait, needs_thread=True, poller_after=True),
+    Row("socket data", "socket", fire_socket("data"), needs_thread=True),
+    Row("socket connect", "socket", fire_socket("connect"), needs_thread=True),
+    Row("socket peer close", "socket", fire_socket("close"), needs_thread=True),
 ]
 
 
@@ -339,6 +403,8 @@ class Ctx:
         self.ran = None
         self.before_wait = None
         self.timer = None
+        self.sock = None  # a socket row's socket, its arrival
+        self.sock_arrival = None
         self.wake_ms = None  # time.ticks_ms() when the first wait ended
 
 
@@ -356,6 +422,7 @@ class PollMs:
             "uart": UART,
             "console": sys.stdin,
             "notify": None,
+            "socket": None,
         }[row.kind]
         if row.kind == "pin":
             obj = machine.Pin(PIN_A, machine.Pin.IN)
@@ -368,8 +435,11 @@ class PollMs:
         p = self.p
         if row.kind == "timer":
             obj = ctx.timer
+        if row.kind == "socket":
+            obj = ctx.sock
         if obj is not None:
-            p.register(obj, uevent.READ if row.kind in ("uart", "console") else uevent.EVENT)
+            level = row.kind in ("uart", "console", "socket")
+            p.register(obj, uevent.READ if level else uevent.EVENT)
         if row.kind == "notify":
             # notify() ends the wait with no entry ready.
             n, dt = wait_loop(ctx, lambda ms: len(p.poll_ms(ms)) == 0, True)
@@ -441,6 +511,8 @@ class SelectPoll:
             pin = machine.Pin(PIN_A, machine.Pin.IN)
             pin.irq(handler=lambda p: f.set(), trigger=machine.Pin.IRQ_RISING, hard=True)
         started = row.fire(self, ctx)
+        if row.kind == "socket":
+            obj = ctx.sock
         p = select.poll()
         p.register(obj, select.POLLIN)
 
@@ -452,6 +524,10 @@ class SelectPoll:
                 UART.read(1)
             elif r and obj is sys.stdin and ms == LONG:
                 take_console_input()
+            elif r and row.kind == "socket" and ms == LONG:
+                take_socket(ctx)
+                if ctx.sock_arrival == "close":
+                    p.modify(obj, 0)  # an EOF stays readable: a level
             return len(r)
 
         n, dt = wait_loop(ctx, wait)
@@ -497,12 +573,18 @@ class Asyncio:
             kind = "set"
 
         async def one(ms):
+            if kind == "socket" and ctx.sock_arrival == "close" and ms != LONG:
+                return 0  # EOF stays: a second read is no second delivery
             if kind == "set":
                 aw = tsf.wait()
             elif kind == "pin":
                 aw = asyncio.wait_event(pin)
             elif kind == "timer":
                 aw = asyncio.wait_event(ctx.timer)
+            elif kind == "socket" and ctx.sock_arrival == "connect":
+                aw = readable(ctx.sock)
+            elif kind == "socket":
+                aw = asyncio.StreamReader(ctx.sock).read(1)
             else:
                 aw = asyncio.StreamReader(UART if kind == "uart" else sys.stdin).read(1)
             try:
@@ -522,6 +604,12 @@ class Asyncio:
 
     def timer_cb(self):
         return None if self.uev else (lambda t: self.set())
+
+
+async def readable(s):
+    # What asyncio's streams and start_server wait on before a call.
+    yield asyncio.core._io_queue.queue_read(s)
+    s.accept()[0].close()
 
 
 class SleepMs:
@@ -564,6 +652,33 @@ class UartRead:
         return dt, n
 
 
+class SocketCall:
+    name = "sock call"
+
+    def cell(self, row, ctx):
+        if row.kind != "socket":
+            return "a blocking socket call waits for its socket only"
+        started = row.fire(self, ctx)
+        s = ctx.sock
+        s.settimeout(LONG / 1000)
+
+        def wait(ms):
+            if ms != LONG:
+                return 0  # a blocking call returns once; EOF stays
+            try:
+                if ctx.sock_arrival == "connect":
+                    s.accept()[0].close()
+                    return 1
+                # The byte for data; EOF (b"") for the peer's close.
+                return int((s.recv(1) == b"") == (ctx.sock_arrival == "close"))
+            except OSError:  # timed out
+                return 0
+
+        n, dt = wait_loop(ctx, wait)
+        stop(started)
+        return dt, n
+
+
 class StdinRead:
     name = "stdin.read"
 
@@ -586,6 +701,7 @@ COLUMNS = [
     SleepMs(),
     UartRead(),
     StdinRead(),
+    SocketCall(),
 ]
 
 # ---- arrangements: where the waiter runs ----
@@ -633,6 +749,8 @@ def row_reason(row, arrangement):
         return "no _thread on this board"
     if row.kind == "uart" and UART is None:
         return "no looped-back UART on this board"
+    if row.kind == "socket" and socket is None:
+        return "no socket module on this board"
     return None
 
 
