@@ -55,6 +55,16 @@ static MP_NORETURN void socket_raise_errno(void) {
     mp_raise_OSError(errno);
 }
 
+// The errno of a failed send or recv. Once a reset has ended the
+// connection Zephyr 3.5 says ENOTCONN; POSIX and CPython say ECONNRESET.
+static int socket_call_errno(socket_slot_t *slot) {
+    int err = errno;
+    if ((err == ENOTCONN || err == EPIPE) && slot->close_error != 0) {
+        return slot->close_error;
+    }
+    return err;
+}
+
 // Zephyr 3.5 reports a connect answered by a reset (nothing listens on
 // the port) as ECONNRESET; POSIX and CPython say ECONNREFUSED.
 static MP_NORETURN void socket_raise_connect_errno(void) {
@@ -277,6 +287,11 @@ static mp_obj_t socket_accept(mp_obj_t self_in) {
             mp_obj_t items[2] = { MP_OBJ_FROM_PTR(conn), socket_addr_format((struct sockaddr *)&addr) };
             return mp_obj_new_tuple(2, items);
         }
+        if (errno == ECONNABORTED) {
+            // Zephyr 3.5 drops a connection whose FIN came before
+            // accept(): on to the next one.
+            continue;
+        }
         if (errno != EAGAIN) {
             socket_raise_errno();
         }
@@ -337,7 +352,7 @@ static mp_uint_t socket_send_some(socket_obj_t *self, const void *buf, size_t le
             return n;
         }
         if (errno != EAGAIN) {
-            *errcode = errno;
+            *errcode = socket_call_errno(slot);
             return MP_STREAM_ERROR;
         }
         if (!socket_wait(self, UEVENT_WRITE, start, errcode)) {
@@ -371,7 +386,7 @@ static mp_uint_t socket_recv_some(socket_obj_t *self, void *buf, size_t len,
             return n;
         }
         if (errno != EAGAIN) {
-            *errcode = errno;
+            *errcode = socket_call_errno(slot);
             return MP_STREAM_ERROR;
         }
         if (!socket_wait(self, UEVENT_READ, start, errcode)) {

@@ -29,7 +29,7 @@ static void socket_recv_cb(struct net_context *context, struct net_pkt *pkt,
     union net_ip_header *ip_hdr, union net_proto_header *proto_hdr, int status, void *user_data) {
     socket_stack_recv_cb(context, pkt, ip_hdr, proto_hdr, status, user_data);
     if (pkt == NULL && net_context_get_type(context) == SOCK_STREAM) {
-        socket_slot_connection_closed(context);
+        socket_slot_connection_closed(context, status);
     }
 }
 

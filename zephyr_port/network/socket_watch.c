@@ -244,6 +244,7 @@ socket_slot_t *socket_slot_alloc(int fd) {
             atomic_set(&slot->want, 0);
             slot->empty_fires = 0;
             slot->connection_closed = false;
+            slot->close_error = 0;
             const struct fd_op_vtable *vtable;
             struct k_mutex *lock;
             slot->context = z_get_fd_obj_and_vtable(fd, &vtable, &lock);
@@ -287,7 +288,7 @@ void socket_slot_close(socket_slot_t *slot) {
     slot->fd = -1;
 }
 
-void socket_slot_connection_closed(void *context) {
+void socket_slot_connection_closed(void *context, int status) {
     for (size_t i = 0; i < ARRAY_SIZE(socket_slots); i++) {
         socket_slot_t *slot = &socket_slots[i];
         if (slot->context != context || slot->fd < 0) {
@@ -296,6 +297,7 @@ void socket_slot_connection_closed(void *context) {
         // Before the connection's semaphores can be freed: later arms see
         // the flag and watch only the receive queue. A watcher already
         // queued unlinks its events itself when it runs.
+        slot->close_error = status < 0 && -status <= UINT8_MAX ? -status : 0;
         slot->connection_closed = true;
         k_work_poll_cancel(&slot->watch);
         slot_deliver(slot, UEVENT_READ | UEVENT_WRITE);

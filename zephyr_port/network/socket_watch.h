@@ -20,6 +20,7 @@ typedef struct socket_slot {
     uint8_t empty_fires;            // fires in a row that found nothing (the watcher's)
     void *context;                  // Zephyr's net_context of the socket
     bool connection_closed;         // the TCP connection ended: nothing left to watch but READ
+    uint8_t close_error;            // the errno it ended with (ECONNRESET...); 0: the peer's FIN
     bool closed;                    // closed by Python: READ|WRITE, calls fail
 } socket_slot_t;
 
@@ -48,10 +49,11 @@ void socket_slot_used(socket_slot_t *slot, uint16_t events);
 // socket has no WRITE, an unconnected TCP socket nothing).
 // Context: Python thread, GIL held; never raises.
 void socket_slot_want(socket_slot_t *slot, uint16_t events);
-// The TCP connection of `context` ended (FIN, reset, timeout): its slot,
-// if any, stops watching the connection's objects and wakes its waiters.
+// The TCP connection of `context` ended (FIN, reset, timeout; `status` is
+// 0 or a negative errno): its slot, if any, keeps why, stops watching the
+// connection's objects and wakes its waiters.
 // Context: the network stack's threads.
-void socket_slot_connection_closed(void *context);
+void socket_slot_connection_closed(void *context, int status);
 // What is ready now, asked of the stack (no wait): READ, WRITE; an error or
 // a peer close is both.
 // Context: Python thread or the watcher's workqueue; never raises.

@@ -1322,3 +1322,79 @@ def test_more_clients_than_backlog_and_sockets_end_cleanly(network_elf: Path) ->
     assert others <= {b"", "ConnectionResetError"}, results
     assert len(served) >= 16, results
     assert out == f"served {len(served) + 2}", (out, results)
+
+
+AFTER_RESET = """
+import socket, uevent, errno, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8080))
+s.listen(1)
+print("listening")
+c, _ = s.accept()
+print("got", c.recv(5))
+p = uevent.poll()
+p.register(c, uevent.READ)
+p.poll_ms(5000)  # the reset
+time.sleep_ms(100)
+for call in (lambda: c.send(b"x"), lambda: c.recv(10), lambda: c.sendall(b"y" * 100)):
+    try:
+        print("returned", call())
+    except OSError as e:
+        print(errno.errorcode.get(e.errno, e.errno))
+c.close()
+s.close()
+"""
+
+
+def test_calls_after_a_peer_reset_raise_econnreset(network_elf: Path) -> None:
+    """After the peer's reset, send, recv and sendall raise ECONNRESET, as
+    CPython's do (Zephyr 3.5 says ENOTCONN once the connection is gone)."""
+    with guest_on_network(network_elf) as guest:
+        guest.start(AFTER_RESET)
+        c = connect_to(guest)
+        c.sendall(b"hello")
+        guest.expect(b"got", 10)
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()  # a reset
+        out, err = guest.finish(30)
+    assert err == ""
+    assert out.splitlines()[1:] == ["ECONNRESET"] * 3, out
+
+
+ABORTED_BEFORE_ACCEPT = """
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8080))
+s.listen(4)
+print("listening")
+while True:  # until the host's first client has come and gone
+    time.sleep_ms(50)
+    if input() == "go":
+        break
+s.settimeout(10)
+c, _ = s.accept()
+print("accepted", c.recv(20))
+c.close()
+s.close()
+"""
+
+
+def test_accept_skips_a_connection_that_ended_before_it(network_elf: Path) -> None:
+    """A client that connects, sends and closes before accept(): Zephyr 3.5
+    has aborted that connection (docs/network.md), and accept() goes on to
+    the next one instead of raising ECONNABORTED."""
+    with guest_on_network(network_elf) as guest:
+        guest.start(ABORTED_BEFORE_ACCEPT)
+        with connect_to(guest) as first:
+            first.sendall(b"first")
+            first.shutdown(socket.SHUT_WR)
+            time.sleep(1)  # its data and FIN reach the guest
+        with connect_to(guest) as second:
+            second.sendall(b"second")
+            time.sleep(1)
+            os.write(guest.fd, b"go\r")
+            out, err = guest.finish(30)
+    assert err == ""
+    assert out.splitlines()[-1] == "accepted b'second'", out  # after input()'s echo
