@@ -48,10 +48,11 @@ class Qemu:
             "none",
             "-monitor",
             "none",
-            # The board's NIC restricted to this host (QEMU's default is
-            # unrestricted).
-            "-nic",
-            "user,restrict=on",
+            # mps2_an385's image has networking: QEMU's user network,
+            # restricted to this host (QEMU's default is unrestricted).
+            # Elsewhere none: a NIC the image does not drive makes slirp
+            # print on the console.
+            *(["-nic", "user,restrict=on"] if machine == "mps2-an385" else ["-net", "none"]),
             "-serial",
             "stdio",
             "-icount",

@@ -36,8 +36,11 @@ def command(board: str, image: Path, uart_port: int | None = None) -> list[str]:
         return [str(image), "--no-rt", f"--flash={image.parent / 'model-flash.bin'}"]
     machine = QEMU_MACHINES[board]
     cmd = ["qemu-system-arm", "-cpu", "cortex-m3", "-machine", machine]
-    # The board's NIC restricted to this host (QEMU's default is unrestricted).
-    cmd += ["-display", "none", "-vga", "none", "-monitor", "none", "-nic", "user,restrict=on"]
+    # mps2_an385's image has networking: QEMU's user network, restricted to
+    # this host (QEMU's default is unrestricted). Elsewhere none: a NIC the
+    # image does not drive makes slirp print on the console.
+    nic = ["-nic", "user,restrict=on"] if machine == "mps2-an385" else ["-net", "none"]
+    cmd += ["-display", "none", "-vga", "none", "-monitor", "none", *nic]
     cmd += ["-serial", "stdio"]
     if uart_port is not None:
         # The test firmware's uart1, looped back to itself on localhost.
