@@ -283,13 +283,15 @@ static mp_obj_t socket_accept(mp_obj_t self_in) {
                 socket_slot_used(listener, UEVENT_READ);
             }
             socket_obj_t *conn = socket_new(fd, self->family, SOCK_STREAM);
+            socket_slot_adopt_early_close(conn->slot);
             socket_slot_want(conn->slot, UEVENT_READ | UEVENT_WRITE);
             mp_obj_t items[2] = { MP_OBJ_FROM_PTR(conn), socket_addr_format((struct sockaddr *)&addr) };
             return mp_obj_new_tuple(2, items);
         }
         if (errno == ECONNABORTED) {
-            // Zephyr 3.5 drops a connection whose FIN came before
-            // accept(): on to the next one.
+            // Zephyr 3.5 drops a connection that ended (FIN or reset)
+            // before accept() while data it sent was still queued, and
+            // says ECONNABORTED: on to the next one.
             continue;
         }
         if (errno != EAGAIN) {

@@ -297,11 +297,28 @@ void socket_slot_connection_closed(void *context, int status) {
         // Before the connection's semaphores can be freed: later arms see
         // the flag and watch only the receive queue. A watcher already
         // queued unlinks its events itself when it runs.
-        slot->close_error = status < 0 && -status <= UINT8_MAX ? -status : 0;
+        // The first error stays: a later callback (a timeout after the
+        // reset) does not change why the connection ended.
+        if (slot->close_error == 0 && status < 0 && -status <= UINT8_MAX) {
+            slot->close_error = -status;
+        }
         slot->connection_closed = true;
         k_work_poll_cancel(&slot->watch);
         slot_deliver(slot, UEVENT_READ | UEVENT_WRITE);
         return;
+    }
+}
+
+void socket_slot_adopt_early_close(socket_slot_t *slot) {
+    // A peek of one byte takes nothing; it fails with the error Zephyr
+    // kept, or EAGAIN while the connection is alive.
+    char byte;
+    if (zsock_recv(slot->fd, &byte, 1, ZSOCK_MSG_PEEK | ZSOCK_MSG_DONTWAIT) < 0
+        && errno != EAGAIN && errno != ENOTCONN && errno <= UINT8_MAX) {
+        if (slot->close_error == 0) {
+            slot->close_error = errno;
+        }
+        slot->connection_closed = true;
     }
 }
 

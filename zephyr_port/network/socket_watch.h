@@ -54,6 +54,10 @@ void socket_slot_want(socket_slot_t *slot, uint16_t events);
 // connection's objects and wakes its waiters.
 // Context: the network stack's threads.
 void socket_slot_connection_closed(void *context, int status);
+// For a connection just accepted: one that a reset ended before accept()
+// was never told to a slot; Zephyr kept its error, which the slot takes.
+// Context: Python thread, GIL held; never raises.
+void socket_slot_adopt_early_close(socket_slot_t *slot);
 // What is ready now, asked of the stack (no wait): READ, WRITE; an error or
 // a peer close is both.
 // Context: Python thread or the watcher's workqueue; never raises.

@@ -1394,3 +1394,44 @@ def test_accept_skips_a_connection_that_ended_before_it(network_elf: Path) -> No
             out, err = guest.finish(30)
     assert err == ""
     assert out.splitlines()[-1] == "accepted b'second'", out  # after input()'s echo
+
+
+RESET_BEFORE_ACCEPT = """
+import socket, time, errno
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8080))
+s.listen(4)
+print("listening")
+while True:  # until the host's client has connected and reset
+    time.sleep_ms(50)
+    if input() == "go":
+        break
+s.settimeout(10)
+c, _ = s.accept()
+for call in (lambda: c.send(b"x"), lambda: c.recv(10), lambda: c.sendall(b"y" * 100)):
+    try:
+        print("returned", call())
+    except OSError as e:
+        print(errno.errorcode.get(e.errno, e.errno))
+c.close()
+s.close()
+"""
+
+
+def test_a_connection_reset_before_accept_raises_econnreset(network_elf: Path) -> None:
+    """A client that connects and resets before accept(), having sent
+    nothing: accept() returns the connection, as Linux does, and its calls
+    raise ECONNRESET (Zephyr 3.5 keeps the error on the connection, but its
+    send says ENOTCONN)."""
+    with guest_on_network(network_elf) as guest:
+        guest.start(RESET_BEFORE_ACCEPT)
+        c = connect_to(guest)
+        time.sleep(1)  # the guest's stack has the connection
+        c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        c.close()  # a reset
+        time.sleep(1)  # it reaches the guest
+        os.write(guest.fd, b"go\r")
+        out, err = guest.finish(30)
+    assert err == ""
+    assert out.splitlines()[-3:] == ["ECONNRESET"] * 3, out
