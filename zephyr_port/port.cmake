@@ -91,9 +91,10 @@ set(MICROPY_QSTRDEFS_PORT ${UEVENT_PORT_DIR}/qstrdefsport.h)
 
 if(CONFIG_MICROPY_PY_SOCKET)
     # Zephyr 3.5 signals no k_poll object when a connection closes while
-    # its receive queue holds data: the socket watchers see the close
-    # through the receive callback instead (network/socket_close_watch.c).
-    zephyr_ld_options(-Wl,--wrap=net_context_recv)
+    # its receive queue holds data, and keeps a failed connect's error for
+    # connect() alone: the socket watchers see the close through the
+    # receive and connect callbacks instead (network/socket_close_watch.c).
+    zephyr_ld_options(-Wl,--wrap=net_context_recv -Wl,--wrap=net_context_connect)
 endif()
 
 # One Zephyr library holds MicroPython and the port; the app links it.

@@ -9,9 +9,14 @@
  * woken, and the connection is later freed with the watcher's event still
  * linked to that semaphore.
  *
- * The link wraps net_context_recv (port.cmake) so that the receive callback
- * of IPv4 and IPv6 sockets is ours: it calls Zephyr's, then tells the
- * socket's slot (socket_slot_connection_closed), which unregisters the
+ * A connect that fails (refused, timed out) ends the connection through
+ * the connect callback instead, and Zephyr keeps its error only for a
+ * second connect(): a recv or send after it says ENOTCONN.
+ *
+ * The link wraps net_context_recv and net_context_connect (port.cmake) so
+ * that the receive and connect callbacks of IPv4 and IPv6 sockets are
+ * ours: each calls Zephyr's, then tells the socket's slot
+ * (socket_slot_connection_closed), which keeps the error, unregisters the
  * watcher while the connection still exists and wakes its waiters.
  */
 #include <zephyr/net/net_context.h>
@@ -20,9 +25,18 @@
 
 int __real_net_context_recv(struct net_context *context, net_context_recv_cb_t cb,
     k_timeout_t timeout, void *user_data);
+int __real_net_context_connect(struct net_context *context, const struct sockaddr *addr,
+    socklen_t addrlen, net_context_connect_cb_t cb, k_timeout_t timeout, void *user_data);
 
-// Zephyr's socket receive callback (one function for every socket).
+// Zephyr's socket callbacks (one function each for every socket), taken
+// from the first IPv4/IPv6 call that gives one; other users' pass through.
 static net_context_recv_cb_t socket_stack_recv_cb;
+static net_context_connect_cb_t socket_stack_connect_cb;
+
+static bool socket_is_ip(struct net_context *context) {
+    sa_family_t family = net_context_get_family(context);
+    return family == AF_INET || family == AF_INET6;
+}
 
 // Runs on the network stack's threads.
 static void socket_recv_cb(struct net_context *context, struct net_pkt *pkt,
@@ -33,12 +47,38 @@ static void socket_recv_cb(struct net_context *context, struct net_pkt *pkt,
     }
 }
 
+// Runs on the network stack's threads.
+static void socket_connect_cb(struct net_context *context, int status, void *user_data) {
+    socket_stack_connect_cb(context, status, user_data);
+    if (status < 0 && net_context_get_type(context) == SOCK_STREAM) {
+        // A connect answered by a reset: nothing listens (Zephyr 3.5 says
+        // ECONNRESET; POSIX, ECONNREFUSED).
+        socket_slot_connection_closed(context, status == -ECONNRESET ? -ECONNREFUSED : status);
+    }
+}
+
 int __wrap_net_context_recv(struct net_context *context, net_context_recv_cb_t cb,
     k_timeout_t timeout, void *user_data) {
-    sa_family_t family = net_context_get_family(context);
-    if (cb != NULL && cb != socket_recv_cb && (family == AF_INET || family == AF_INET6)) {
-        socket_stack_recv_cb = cb;
-        cb = socket_recv_cb;
+    if (cb != NULL && socket_is_ip(context)) {
+        if (socket_stack_recv_cb == NULL) {
+            socket_stack_recv_cb = cb;
+        }
+        if (cb == socket_stack_recv_cb) {
+            cb = socket_recv_cb;
+        }
     }
     return __real_net_context_recv(context, cb, timeout, user_data);
+}
+
+int __wrap_net_context_connect(struct net_context *context, const struct sockaddr *addr,
+    socklen_t addrlen, net_context_connect_cb_t cb, k_timeout_t timeout, void *user_data) {
+    if (cb != NULL && socket_is_ip(context)) {
+        if (socket_stack_connect_cb == NULL) {
+            socket_stack_connect_cb = cb;
+        }
+        if (cb == socket_stack_connect_cb) {
+            cb = socket_connect_cb;
+        }
+    }
+    return __real_net_context_connect(context, addr, addrlen, cb, timeout, user_data);
 }

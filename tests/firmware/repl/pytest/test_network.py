@@ -396,7 +396,7 @@ def test_a_memory_error_in_socket_leaves_no_slot_behind(network_elf: Path) -> No
 
 
 ERRORS = """
-import socket, select, uevent, time, errno
+import socket, select, uevent, time, errno, asyncio
 def err(f):
     try:
         f()
@@ -418,8 +418,18 @@ print("uevent wakes", [e.flags for e in p.poll_ms(5000)] == [uevent.WRITE])
 sp = select.poll()
 sp.register(s, select.POLLOUT)
 print("select wakes", len(sp.poll(5000)) == 1)
+# The failed connect's error, as Linux gives it, from every call.
+print("recv refused", err(lambda: s.recv(1)) == errno.ECONNREFUSED)
+print("send refused", err(lambda: s.send(b"x")) == errno.ECONNREFUSED)
 print("then refused", err(lambda: s.connect(("10.0.2.2", 9))) == errno.ECONNREFUSED)
 s.close()
+async def refused_stream():
+    r, w = await asyncio.open_connection("10.0.2.2", 9)  # in progress
+    try:
+        await r.read(1)
+    except OSError as e:
+        return e.errno
+print("stream refused", asyncio.run(refused_stream()) == errno.ECONNREFUSED)
 a = socket.socket()
 a.bind(("0.0.0.0", 7000))
 b = socket.socket()
@@ -465,7 +475,10 @@ def test_errors_are_oserror_with_the_errno_posix_gives(network_elf: Path) -> Non
         "in progress True",
         "uevent wakes True",
         "select wakes True",
+        "recv refused True",
+        "send refused True",
         "then refused True",
+        "stream refused True",
         "in use True",
         "options no error",
         "not connected True",
