@@ -117,6 +117,11 @@ zephyr_library_include_directories(
     ${UEVENT_PORT_DIR}/network
     ${CMAKE_CURRENT_BINARY_DIR}/uevent_generated
 )
+if(CONFIG_MICROPY_PY_SOCKET)
+    # The error Zephyr's socket layer keeps on a connection: its private
+    # sockets_internal.h (network/socket_watch.c).
+    zephyr_library_include_directories(${ZEPHYR_BASE}/subsys/net/lib/sockets)
+endif()
 if(CONFIG_MICROPY_VFS_LFS2)
     # littlefs without its own malloc and logging (MicroPython's heap and
     # exceptions instead), as MicroPython's ports build it.

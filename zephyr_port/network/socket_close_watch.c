@@ -29,20 +29,22 @@ int __real_net_context_connect(struct net_context *context, const struct sockadd
     socklen_t addrlen, net_context_connect_cb_t cb, k_timeout_t timeout, void *user_data);
 
 // Zephyr's socket callbacks (one function each for every socket), taken
-// from the first IPv4/IPv6 call that gives one; other users' pass through.
+// from the first IPv4/IPv6 TCP context that gives one; other callbacks
+// pass through. Only TCP: the DNS resolver's UDP contexts take their own
+// receive callback, maybe before any socket does.
 static net_context_recv_cb_t socket_stack_recv_cb;
 static net_context_connect_cb_t socket_stack_connect_cb;
 
-static bool socket_is_ip(struct net_context *context) {
+static bool socket_is_tcp(struct net_context *context) {
     sa_family_t family = net_context_get_family(context);
-    return family == AF_INET || family == AF_INET6;
+    return (family == AF_INET || family == AF_INET6) && net_context_get_type(context) == SOCK_STREAM;
 }
 
 // Runs on the network stack's threads.
 static void socket_recv_cb(struct net_context *context, struct net_pkt *pkt,
     union net_ip_header *ip_hdr, union net_proto_header *proto_hdr, int status, void *user_data) {
     socket_stack_recv_cb(context, pkt, ip_hdr, proto_hdr, status, user_data);
-    if (pkt == NULL && net_context_get_type(context) == SOCK_STREAM) {
+    if (pkt == NULL) {
         socket_slot_connection_closed(context, status);
     }
 }
@@ -50,7 +52,7 @@ static void socket_recv_cb(struct net_context *context, struct net_pkt *pkt,
 // Runs on the network stack's threads.
 static void socket_connect_cb(struct net_context *context, int status, void *user_data) {
     socket_stack_connect_cb(context, status, user_data);
-    if (status < 0 && net_context_get_type(context) == SOCK_STREAM) {
+    if (status < 0) {
         // A connect answered by a reset: nothing listens (Zephyr 3.5 says
         // ECONNRESET; POSIX, ECONNREFUSED).
         socket_slot_connection_closed(context, status == -ECONNRESET ? -ECONNREFUSED : status);
@@ -59,7 +61,7 @@ static void socket_connect_cb(struct net_context *context, int status, void *use
 
 int __wrap_net_context_recv(struct net_context *context, net_context_recv_cb_t cb,
     k_timeout_t timeout, void *user_data) {
-    if (cb != NULL && socket_is_ip(context)) {
+    if (cb != NULL && socket_is_tcp(context)) {
         if (socket_stack_recv_cb == NULL) {
             socket_stack_recv_cb = cb;
         }
@@ -72,7 +74,7 @@ int __wrap_net_context_recv(struct net_context *context, net_context_recv_cb_t c
 
 int __wrap_net_context_connect(struct net_context *context, const struct sockaddr *addr,
     socklen_t addrlen, net_context_connect_cb_t cb, k_timeout_t timeout, void *user_data) {
-    if (cb != NULL && socket_is_ip(context)) {
+    if (cb != NULL && socket_is_tcp(context)) {
         if (socket_stack_connect_cb == NULL) {
             socket_stack_connect_cb = cb;
         }

@@ -27,6 +27,8 @@
 
 #include "port_wait.h"
 #include "socket_watch.h"
+// Zephyr's own (subsys/net/lib/sockets, port.cmake): sock_is_error().
+#include "sockets_internal.h"
 
 #define SOCKET_WATCH_STACK_SIZE (1024)
 #define SOCKET_WATCH_PRIORITY   K_PRIO_COOP(8)
@@ -310,16 +312,19 @@ void socket_slot_connection_closed(void *context, int status) {
 }
 
 void socket_slot_adopt_early_close(socket_slot_t *slot) {
-    // A peek of one byte takes nothing; it fails with the error Zephyr
-    // kept, or EAGAIN while the connection is alive.
-    char byte;
-    if (zsock_recv(slot->fd, &byte, 1, ZSOCK_MSG_PEEK | ZSOCK_MSG_DONTWAIT) < 0
-        && errno != EAGAIN && errno != ENOTCONN && errno <= UINT8_MAX) {
-        if (slot->close_error == 0) {
-            slot->close_error = errno;
-        }
-        slot->connection_closed = true;
+    // Zephyr's socket layer kept the error in the context (its receive
+    // callback sets SOCK_ERROR, with the errno in user_data). Read it there:
+    // a recv, even a peek, moves the queued packets (Zephyr 3.5 puts a
+    // peeked packet back at the tail).
+    struct net_context *ctx = slot->context;
+    if (ctx == NULL || !sock_is_error(ctx)) {
+        return;
     }
+    int err = POINTER_TO_INT(ctx->user_data);
+    if (slot->close_error == 0 && err > 0 && err <= UINT8_MAX) {
+        slot->close_error = err;
+    }
+    slot->connection_closed = true;
 }
 
 void socket_slot_close_all(void) {

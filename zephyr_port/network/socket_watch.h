@@ -55,7 +55,8 @@ void socket_slot_want(socket_slot_t *slot, uint16_t events);
 // Context: the network stack's threads.
 void socket_slot_connection_closed(void *context, int status);
 // For a connection just accepted: one that a reset ended before accept()
-// was never told to a slot; Zephyr kept its error, which the slot takes.
+// was never told to a slot; Zephyr kept its error, which the slot takes
+// (read from the context: the queued data is not touched).
 // Context: Python thread, GIL held; never raises.
 void socket_slot_adopt_early_close(socket_slot_t *slot);
 // What is ready now, asked of the stack (no wait): READ, WRITE; an error or
