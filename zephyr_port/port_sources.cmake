@@ -33,6 +33,7 @@ set(port_files_CONFIG_MICROPY_THREAD port/mpthreadport.c)
 set(port_files_CONFIG_MICROPY_VFS_LFS2 storage/port_filesystem.c storage/flash_area.c storage/modzephyr.c)
 set(port_files_CONFIG_MICROPY_OS_URANDOM port/port_random.c)
 set(port_files_CONFIG_MICROPY_PY_SOCKET network/socket_watch.c network/socket_close_watch.c network/modsocket.c network/modnetwork.c)
+set(port_files_CONFIG_ETH_SMSC911X network/lan9220_rx_discard.c)
 
 # Not the product's: C modules only test and benchmark images build, kept
 # beside the tests and the bench that use them (tests/firmware/hooks/,

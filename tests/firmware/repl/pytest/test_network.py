@@ -1306,38 +1306,63 @@ asyncio.run(main())
 """
 
 
+def storm(guest: Guest, clients: int) -> tuple[dict[int, object], bytes]:
+    """`clients` clients at once against BACKLOG (each sends a line and
+    reads the reply), then one more: what each got, and what the last got."""
+    guest.start(BACKLOG)
+    connect_to(guest).close()
+    results: dict[int, object] = {}
+
+    def one(i: int) -> None:
+        try:
+            with socket.create_connection(("127.0.0.1", guest.host_port), timeout=90) as c:
+                c.sendall(b"client %d\n" % i)
+                results[i] = c.makefile("rb").readline()
+        except OSError as e:
+            results[i] = type(e).__name__
+
+    threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(100)
+    with connect_to(guest) as c:
+        c.sendall(b"last\n")
+        last = c.makefile("rb").readline()
+    return results, last
+
+
 def test_more_clients_than_the_backlog_are_all_served(network_elf: Path) -> None:
     """12 clients at once against a backlog of 2: every one is served (the
-    others wait their turn), and the server then serves the next client.
-    More clients than the image has sockets for is not here: such a storm
-    sometimes leaves the server serving no one (docs/network.md, "Not done
-    yet")."""
+    others wait their turn), and the server then serves the next client."""
     with guest_on_network(network_elf) as guest:
-        guest.start(BACKLOG)
-        connect_to(guest).close()
-        results: dict[int, object] = {}
-
-        def one(i: int) -> None:
-            try:
-                with socket.create_connection(("127.0.0.1", guest.host_port), timeout=90) as c:
-                    c.sendall(b"client %d\n" % i)
-                    results[i] = c.makefile("rb").readline()
-            except OSError as e:
-                results[i] = type(e).__name__
-
-        threads = [threading.Thread(target=one, args=(i,), daemon=True) for i in range(12)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join(100)
-        with connect_to(guest) as c:
-            c.sendall(b"last\n")
-            last = c.makefile("rb").readline()
+        results, last = storm(guest, 12)
         out, err = guest.finish(60)
     assert err == ""
     assert last == b"LAST\n"
     assert results == {i: b"CLIENT %d\n" % i for i in range(12)}, results
     assert out == "served 14", (out, results)
+
+
+def test_a_storm_beyond_the_socket_limit_leaves_the_server_serving(network_elf: Path) -> None:
+    """40 clients at once against 20 sockets: the server serves at least
+    as many as it has sockets for, turns away or serves the rest, and then
+    serves the next client. (Before lan9220_rx_discard.c, such storms with
+    the host loaded often killed the network for good.) A client may still
+    wait out its 90 s timeout: one of 40, once in about ten runs, is open
+    (docs/network.md, "Not done yet")."""
+    with guest_on_network(network_elf) as guest:
+        results, last = storm(guest, 40)
+        out, err = guest.finish(60)
+    assert err == ""
+    assert last == b"LAST\n", results
+    assert len(results) == 40, "a client hung"
+    served = [i for i, r in results.items() if r == b"CLIENT %d\n" % i]
+    others = {r for i, r in results.items() if i not in served}
+    # What is not served ends as an EOF or a reset (or, rarely, a timeout).
+    assert others <= {b"", "ConnectionResetError", "TimeoutError"}, results
+    assert len(served) >= 16, results
+    assert out == f"served {len(served) + 2}", (out, results)
 
 
 AFTER_RESET = """
@@ -1518,3 +1543,109 @@ def test_a_name_lookup_first_leaves_the_close_watch_on(network_elf: Path) -> Non
         out, err = guest.finish(30)
     assert err == ""
     assert out.splitlines()[-3:] == ["ECONNRESET"] * 3, out
+
+
+HOLD_UNREAD = """
+import socket, time, _uevent_testnet
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8080))
+s.listen(2)
+print("listening")
+c, _ = s.accept()
+while True:  # unread: each segment holds one of Zephyr's receive packets
+    time.sleep_ms(50)
+    if input() == "go":
+        break
+print("rx packets free", _uevent_testnet.counters()["rx_pkts_free"])
+c.settimeout(20)
+data = b""
+while len(data) < N:
+    data += c.recv(4096)
+print("read", data == bytes(i % 251 for i in range(N)))
+print("dropped", _uevent_testnet.rx_frames_dropped() > 0)
+c.close()
+s.settimeout(20)
+c, _ = s.accept()
+c.sendall(c.recv(10).upper())
+c.close()
+s.close()
+"""
+
+
+def test_receive_packets_run_out_and_the_network_goes_on(network_elf: Path) -> None:
+    """A peer's small segments left unread until Zephyr's receive packets
+    run out: the Ethernet driver drops frames meanwhile, and once the app
+    reads, the stream arrives whole (the peer retransmits) and the next
+    client is served. (QEMU's LAN9118 mishandles the driver's fast-forward
+    discard of a dropped frame and the network went dead for good:
+    zephyr_port/network/lan9220_rx_discard.c.)"""
+    n = 100
+    with guest_on_network(network_elf) as guest:
+        guest.start(f"N = {n}\n" + HOLD_UNREAD)
+        with connect_to(guest) as c:
+            c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            payload = bytes(i % 251 for i in range(n))
+            for i in range(n):  # one segment each
+                c.sendall(payload[i : i + 1])
+                time.sleep(0.02)
+            time.sleep(1)
+            os.write(guest.fd, b"go\r")
+            guest.expect(b"read", 60)
+            with connect_to(guest) as last:
+                last.sendall(b"last\n")
+                assert last.recv(10) == b"LAST\n"
+        out, err = guest.finish(30)
+    assert err == ""
+    lines = out.splitlines()
+    assert "read True" in lines, out
+    assert "rx packets free 0" in lines, out  # the pool did run out
+    assert "dropped True" in lines, out  # and the spare took frames
+
+
+BIG_DATAGRAMS = """
+import socket
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("0.0.0.0", 9000))
+u.settimeout(20)
+print("ready")
+got = u.recv(2048)
+print("got", len(got))
+import _uevent_testnet
+print("dropped", _uevent_testnet.rx_frames_dropped() >= 2)
+u.close()
+"""
+
+
+def test_frames_longer_than_the_mtu_leave_the_network_up(network_elf: Path) -> None:
+    """Datagrams of 1471 and 1472 bytes from the host come as frames longer
+    than the guest's MTU (1498, docs/network.md): they are dropped, and the
+    datagram after them arrives. (The driver's receive packet is one MTU
+    long; it fast-forwarded the frame, which kills QEMU's network.)"""
+    with guest_on_network(network_elf) as guest:
+        guest.start(BIG_DATAGRAMS)
+        guest.expect(b"ready", 10)
+        stop = threading.Event()
+
+        def send() -> None:
+            # Again every 0.5 s: QEMU drops a datagram for a guest whose MAC
+            # address it has not learnt yet.
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+                for size in (1471, 1472):
+                    u.sendto(b"x" * size, ("127.0.0.1", guest.host_udp_port))
+                    time.sleep(0.2)
+                while not stop.wait(0.5):
+                    u.sendto(b"small", ("127.0.0.1", guest.host_udp_port))
+
+        threading.Thread(target=send, daemon=True).start()
+        try:
+            out, err = guest.finish(30)
+        finally:
+            stop.set()
+        assert out.splitlines()[-2:] == ["got 5", "dropped True"], out
+        guest.start(BLOCKING_ECHO.replace("s.listen(2)", "s.listen(2)\nprint('listening')"))
+        with connect_to(guest) as c:
+            c.sendall(b"after\n")
+            assert c.makefile("rb").readline() == b"AFTER\n"
+        _, err2 = guest.finish(30)
+    assert err == err2 == ""
